@@ -1,0 +1,334 @@
+//! The ONNX implementation of [`Embedder`]: a pool of worker threads, each owning one session.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use ort::environment::Environment;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::Tensor;
+use tokenizers::{Tokenizer, TruncationParams};
+
+use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
+use super::{normalize, EmbedError, Embedder};
+
+struct Job {
+    text: String,
+    reply: mpsc::SyncSender<Result<Vec<f32>, EmbedError>>,
+}
+
+pub struct OnnxEmbedder {
+    manifest: ModelManifest,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    workers: Vec<JoinHandle<()>>,
+    runs: Arc<AtomicU64>,
+}
+
+/// ONNX Runtime can be loaded once per process; the first path wins.
+fn environment(path: &Path) -> Result<Environment, EmbedError> {
+    static ENV: OnceLock<Result<Environment, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let builder = ort::init_from(path).map_err(|e| e.to_string())?;
+        builder.build().map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(|reason| EmbedError::Runtime {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+fn build_session(env: &Environment, model: &Path) -> ort::Result<Session> {
+    Session::builder(env)?
+        .with_optimization_level(GraphOptimizationLevel::All)?
+        .with_intra_threads(1)?
+        .with_inter_threads(1)?
+        .commit_from_file(model)
+}
+
+impl OnnxEmbedder {
+    /// Loads the runtime, tokenizer and `workers` sessions of the model in `files`. Fails with a
+    /// message naming the missing or corrupt file and the command that fixes it.
+    pub fn load(files: &ModelFiles, workers: usize) -> Result<OnnxEmbedder, EmbedError> {
+        for file in files.files() {
+            file.check_present()?;
+        }
+        let env = environment(&files.runtime.path)?;
+        let manifest = files.manifest.clone();
+        let mut tokenizer =
+            Tokenizer::from_file(&files.tokenizer.path).map_err(|e| EmbedError::CorruptFile {
+                path: files.tokenizer.path.clone(),
+                reason: e.to_string(),
+            })?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: manifest.max_tokens,
+                ..Default::default()
+            }))
+            .map_err(|e| EmbedError::BadManifest {
+                path: files.model_dir.join("model.toml"),
+                reason: format!("max_tokens: {e}"),
+            })?;
+        let tokenizer = Arc::new(tokenizer);
+        let (jobs, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let runs = Arc::new(AtomicU64::new(0));
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let mut handles = Vec::new();
+        for n in 0..workers.max(1) {
+            let env = env.clone();
+            let model_path = files.model.path.clone();
+            let manifest = manifest.clone();
+            let tokenizer = Arc::clone(&tokenizer);
+            let receiver = Arc::clone(&receiver);
+            let runs = Arc::clone(&runs);
+            let ready = ready_tx.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("embed-{n}"))
+                .spawn(move || {
+                    let session = match build_session(&env, &model_path) {
+                        Ok(session) => session,
+                        Err(e) => {
+                            let _ = ready.send(Err(EmbedError::Model {
+                                path: model_path,
+                                reason: e.to_string(),
+                            }));
+                            return;
+                        }
+                    };
+                    let mut worker = Worker {
+                        session,
+                        tokenizer,
+                        manifest,
+                    };
+                    let _ = ready.send(Ok(()));
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        let result = worker.embed(&job.text);
+                        runs.fetch_add(1, Ordering::Relaxed);
+                        let _ = job.reply.send(result);
+                    }
+                })
+                .map_err(|e| EmbedError::Inference(format!("cannot start a worker: {e}")))?;
+            handles.push(handle);
+        }
+        drop(ready_tx);
+        let embedder = OnnxEmbedder {
+            manifest,
+            jobs: Mutex::new(Some(jobs)),
+            workers: handles,
+            runs,
+        };
+        for _ in 0..embedder.workers.len() {
+            match ready_rx.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(EmbedError::Stopped),
+            }
+        }
+        // One probe run checks that the output matches the manifest before anything is stored.
+        let probe = embedder.embed("probe", None)?;
+        if probe.len() != embedder.manifest.dim {
+            return Err(EmbedError::Shape(format!(
+                "the model returned {} values, the manifest says dim = {}",
+                probe.len(),
+                embedder.manifest.dim
+            )));
+        }
+        Ok(embedder)
+    }
+
+    pub fn manifest(&self) -> &ModelManifest {
+        &self.manifest
+    }
+
+    fn submit(
+        &self,
+        text: &str,
+    ) -> Result<mpsc::Receiver<Result<Vec<f32>, EmbedError>>, EmbedError> {
+        let (reply, receiver) = mpsc::sync_channel(1);
+        let guard = self.jobs.lock().map_err(|_| EmbedError::Stopped)?;
+        let sender = guard.as_ref().ok_or(EmbedError::Stopped)?;
+        sender
+            .send(Job {
+                text: text.to_owned(),
+                reply,
+            })
+            .map_err(|_| EmbedError::Stopped)?;
+        Ok(receiver)
+    }
+}
+
+impl Drop for OnnxEmbedder {
+    fn drop(&mut self) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.take();
+        }
+        for handle in self.workers.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Embedder for OnnxEmbedder {
+    fn model_id(&self) -> &str {
+        &self.manifest.id
+    }
+
+    fn dim(&self) -> usize {
+        self.manifest.dim
+    }
+
+    fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError> {
+        let receiver = self.submit(text)?;
+        match deadline {
+            None => receiver.recv().map_err(|_| EmbedError::Stopped)?,
+            Some(limit) => match receiver.recv_timeout(limit) {
+                Ok(result) => result,
+                Err(mpsc::RecvTimeoutError::Timeout) => Err(EmbedError::Timeout(limit)),
+                Err(mpsc::RecvTimeoutError::Disconnected) => Err(EmbedError::Stopped),
+            },
+        }
+    }
+
+    fn embed_many(
+        &self,
+        texts: &[String],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        // Keep every worker busy: submit a window of jobs ahead of the one awaited.
+        let window = self.workers.len() * 4;
+        let mut pending = std::collections::VecDeque::new();
+        let mut out = Vec::with_capacity(texts.len());
+        let mut next = 0;
+        while out.len() < texts.len() {
+            while next < texts.len() && pending.len() < window {
+                pending.push_back(self.submit(&texts[next])?);
+                next += 1;
+            }
+            let receiver = pending.pop_front().expect("a job is pending");
+            out.push(receiver.recv().map_err(|_| EmbedError::Stopped)??);
+            progress(out.len());
+        }
+        Ok(out)
+    }
+
+    fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+}
+
+struct Worker {
+    session: Session,
+    tokenizer: Arc<Tokenizer>,
+    manifest: ModelManifest,
+}
+
+impl Worker {
+    fn embed(&mut self, text: &str) -> Result<Vec<f32>, EmbedError> {
+        let inference = |e: ort::Error| EmbedError::Inference(e.to_string());
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| EmbedError::Inference(format!("tokenizer: {e}")))?;
+        let ids = encoding.get_ids();
+        let n = ids.len();
+        let output = self.manifest.output.as_str();
+        let mut vector = match self.manifest.input_style {
+            InputStyle::Use => {
+                let ids: Vec<i32> = ids.iter().map(|&id| id as i32).collect();
+                let splits: Vec<i64> = vec![0, n as i64];
+                let outputs = self
+                    .session
+                    .run(ort::inputs![
+                        "token_ids" => Tensor::from_array(([n], ids)).map_err(inference)?,
+                        "row_splits" => Tensor::from_array(([2usize], splits)).map_err(inference)?,
+                    ])
+                    .map_err(inference)?;
+                let value = outputs
+                    .get(output)
+                    .ok_or_else(|| EmbedError::Shape(format!("no output named `{output}`")))?;
+                let array = value.try_extract_array::<f32>().map_err(inference)?;
+                pool(array.view(), &[1; 0], self.manifest.pooling)?
+            }
+            InputStyle::Bert => {
+                let ids: Vec<i64> = ids.iter().map(|&id| id as i64).collect();
+                let mask: Vec<i64> = encoding
+                    .get_attention_mask()
+                    .iter()
+                    .map(|&m| m as i64)
+                    .collect();
+                let needs_types = self
+                    .session
+                    .inputs()
+                    .iter()
+                    .any(|input| input.name() == "token_type_ids");
+                let mut inputs = ort::inputs![
+                    "input_ids" => Tensor::from_array(([1usize, n], ids)).map_err(inference)?,
+                    "attention_mask" => Tensor::from_array(([1usize, n], mask.clone())).map_err(inference)?,
+                ];
+                if needs_types {
+                    let types: Vec<i64> =
+                        encoding.get_type_ids().iter().map(|&t| t as i64).collect();
+                    inputs.push((
+                        "token_type_ids".into(),
+                        Tensor::from_array(([1usize, n], types))
+                            .map_err(inference)?
+                            .into(),
+                    ));
+                }
+                let outputs = self.session.run(inputs).map_err(inference)?;
+                let value = outputs
+                    .get(output)
+                    .ok_or_else(|| EmbedError::Shape(format!("no output named `{output}`")))?;
+                let array = value.try_extract_array::<f32>().map_err(inference)?;
+                pool(array.view(), &mask, self.manifest.pooling)?
+            }
+        };
+        if self.manifest.normalize {
+            normalize(&mut vector);
+        }
+        Ok(vector)
+    }
+}
+
+/// Reduces the model output for one text to one vector: `[1, dim]` as is, or `[1, seq, dim]`
+/// averaged over the tokens whose mask is set.
+fn pool(
+    output: ndarray::ArrayViewD<'_, f32>,
+    mask: &[i64],
+    pooling: Pooling,
+) -> Result<Vec<f32>, EmbedError> {
+    match (pooling, output.ndim()) {
+        (Pooling::None, 2) => Ok(output.iter().copied().collect()),
+        (Pooling::Mean, 3) => {
+            let shape = output.shape();
+            let (seq, dim) = (shape[1], shape[2]);
+            let mut pooled = vec![0f32; dim];
+            let mut count = 0f32;
+            for t in 0..seq {
+                if mask.get(t).copied().unwrap_or(1) == 0 {
+                    continue;
+                }
+                for (d, value) in pooled.iter_mut().enumerate() {
+                    *value += output[[0, t, d]];
+                }
+                count += 1.0;
+            }
+            pooled.iter_mut().for_each(|v| *v /= count.max(1.0));
+            Ok(pooled)
+        }
+        (pooling, ndim) => Err(EmbedError::Shape(format!(
+            "pooling {pooling:?} cannot reduce an output of {ndim} dimensions"
+        ))),
+    }
+}

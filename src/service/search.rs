@@ -1,0 +1,285 @@
+//! Hybrid search: a BM25 leg, a question-form dense leg and a text dense leg, fused. If the query
+//! cannot be embedded in time, search degrades to the lexical leg and says so.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::embed::EmbedError;
+use crate::text::TextFilter;
+
+use super::embedding::embedding_text;
+use super::fusion::{fuse, FusionConfig, LegHits, LegRank, LegWeights};
+use super::{KnowledgeBase, Result, ServiceError, Snapshot};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    Lexical,
+    Dense,
+    #[default]
+    Hybrid,
+}
+
+impl std::str::FromStr for SearchMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "lexical" => Ok(SearchMode::Lexical),
+            "dense" => Ok(SearchMode::Dense),
+            "hybrid" => Ok(SearchMode::Hybrid),
+            other => Err(format!(
+                "unknown mode `{other}`; use lexical, dense or hybrid"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub mode: SearchMode,
+    /// Hits wanted (default from settings).
+    pub k: Option<usize>,
+    pub kinds: Vec<String>,
+    pub tags: Vec<String>,
+    /// Hits whose fused score is below this are dropped (after fusion).
+    pub min_score: Option<f32>,
+    /// Overrides the KB's fusion (used by `tune`).
+    pub fusion: Option<FusionConfig>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub score: f32,
+    /// Rank and BM25 score in the lexical leg.
+    pub lexical: Option<LegRank>,
+    /// Rank and score in the fused dense legs.
+    pub dense: Option<LegRank>,
+    /// Rank and cosine in the question-form leg.
+    pub dense_question: Option<LegRank>,
+    /// Rank and cosine in the text leg.
+    pub dense_text: Option<LegRank>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub mode: SearchMode,
+    pub degraded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub degraded_reason: Option<String>,
+    pub took_ms: f64,
+    /// Time per stage: `embed` (query embedding; ~0 when cached), `lexical`, `dense`, `fusion`.
+    pub timings_ms: std::collections::BTreeMap<&'static str, f64>,
+    pub kb_version: u64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// The raw legs for one query, and why dense legs are missing if they are.
+pub(crate) struct Retrieval {
+    pub legs: [LegHits; 3],
+    pub degraded: Option<String>,
+    pub embed_ms: f64,
+    pub lexical_ms: f64,
+    pub dense_ms: f64,
+}
+
+impl KnowledgeBase {
+    /// Searches the current KB. Fails with [`ServiceError::BadRequest`] for an empty or too long
+    /// query or a bad `k`; embedding trouble degrades instead of failing.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let query = request.query.trim();
+        self.check_question("query", query)?;
+        let k = request.k.unwrap_or(self.settings.search.default_k);
+        if k == 0 || k > self.settings.search.max_k {
+            return Err(ServiceError::bad_request(
+                "k",
+                format!("must be between 1 and {}", self.settings.search.max_k),
+            ));
+        }
+        let snapshot = self.snapshot();
+        let filter = TextFilter {
+            kinds: request.kinds.clone(),
+            tags: request.tags.clone(),
+        };
+        let depth = self.settings.search.leg_depth.max(k);
+        let retrieval = self.retrieve(
+            &snapshot,
+            query,
+            request.mode != SearchMode::Lexical,
+            &filter,
+            depth,
+        )?;
+        let config = request.fusion.unwrap_or(snapshot.fusion);
+        let dense_only = FusionConfig {
+            weights: LegWeights {
+                lexical: 0.0,
+                ..config.weights
+            },
+            ..config
+        };
+        let lexical_only = FusionConfig {
+            weights: LegWeights {
+                lexical: 1.0,
+                dense_question: 0.0,
+                dense_text: 0.0,
+            },
+            ..config
+        };
+        // A search that could not embed returns what the lexical leg has.
+        let effective = match (request.mode, retrieval.degraded.is_some()) {
+            (SearchMode::Lexical, _) | (_, true) => lexical_only,
+            (SearchMode::Dense, false) => dense_only,
+            (SearchMode::Hybrid, false) => config,
+        };
+        let fusion_started = Instant::now();
+        let fused = fuse(&effective, &retrieval.legs);
+        let dense_ranks: std::collections::HashMap<u32, LegRank> =
+            fuse(&dense_only, &retrieval.legs)
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    (
+                        f.item,
+                        LegRank {
+                            rank: i + 1,
+                            score: f.score,
+                        },
+                    )
+                })
+                .collect();
+        let hits = fused
+            .into_iter()
+            .filter(|f| request.min_score.is_none_or(|min| f.score >= min))
+            .take(k)
+            .map(|f| {
+                let node = snapshot.node_at(f.item);
+                SearchHit {
+                    id: node.id.to_string(),
+                    kind: node.kind.to_string(),
+                    name: node.name.clone(),
+                    score: f.score,
+                    lexical: f.legs[0],
+                    dense: dense_ranks.get(&f.item).copied(),
+                    dense_question: f.legs[1],
+                    dense_text: f.legs[2],
+                }
+            })
+            .collect();
+        let timings_ms = [
+            ("embed", retrieval.embed_ms),
+            ("lexical", retrieval.lexical_ms),
+            ("dense", retrieval.dense_ms),
+            ("fusion", fusion_started.elapsed().as_secs_f64() * 1e3),
+        ]
+        .into_iter()
+        .collect();
+        Ok(SearchResponse {
+            query: query.to_owned(),
+            timings_ms,
+            mode: request.mode,
+            degraded: retrieval.degraded.is_some(),
+            degraded_reason: retrieval.degraded,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            kb_version: snapshot.kb_version,
+            hits,
+        })
+    }
+
+    pub(crate) fn check_question(&self, field: &str, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Err(ServiceError::bad_request(field, "must not be empty"));
+        }
+        let limit = self.settings.answer.max_question_chars;
+        let length = text.chars().count();
+        if length > limit {
+            return Err(ServiceError::bad_request(
+                field,
+                format!("is {length} characters long; the limit is {limit}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The query's vector: from the cache for a repeated question, else embedded within the
+    /// configured deadline.
+    pub(crate) fn query_vector(
+        &self,
+        text: &str,
+    ) -> std::result::Result<Arc<Vec<f32>>, EmbedError> {
+        let text = embedding_text(text);
+        if let Some(vector) = self.query_cache.get(&text) {
+            return Ok(vector);
+        }
+        let deadline = Duration::from_millis(self.settings.models.query_deadline_ms);
+        let vector = Arc::new(self.embedder.embed(&text, Some(deadline))?);
+        self.query_cache.put(text, Arc::clone(&vector));
+        Ok(vector)
+    }
+
+    /// Runs the retrieval legs for `query` on `snapshot`. Dense legs run only when `dense` and the
+    /// query could be embedded.
+    pub(crate) fn retrieve(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        dense: bool,
+        filter: &TextFilter,
+        depth: usize,
+    ) -> Result<Retrieval> {
+        let started = Instant::now();
+        let lexical = snapshot
+            .text
+            .search(query, depth, filter)?
+            .into_iter()
+            .filter_map(|hit| snapshot.slot_of(&hit.id).map(|slot| (slot, hit.score)))
+            .collect();
+        let lexical_ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut retrieval = Retrieval {
+            legs: [
+                LegHits { hits: lexical },
+                LegHits::default(),
+                LegHits::default(),
+            ],
+            degraded: None,
+            embed_ms: 0.0,
+            lexical_ms,
+            dense_ms: 0.0,
+        };
+        if !dense {
+            return Ok(retrieval);
+        }
+        let started = Instant::now();
+        let vector = match self.query_vector(query) {
+            Ok(vector) => vector,
+            Err(e) => {
+                tracing::warn!(error = %e, "query embedding failed; answering from the lexical leg");
+                retrieval.degraded = Some(format!("dense retrieval unavailable: {e}"));
+                return Ok(retrieval);
+            }
+        };
+        retrieval.embed_ms = started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        let allow = |slot: u32| {
+            let node = snapshot.node_at(slot);
+            (filter.kinds.is_empty() || filter.kinds.iter().any(|k| k == node.kind.as_str()))
+                && (filter.tags.is_empty() || node.tags.iter().any(|t| filter.tags.contains(t)))
+        };
+        for (index, vectors) in [(1, &snapshot.question_vectors), (2, &snapshot.text_vectors)] {
+            retrieval.legs[index].hits = vectors
+                .search(&vector, depth, &allow)
+                .into_iter()
+                .map(|hit| (hit.owner, hit.score))
+                .collect();
+        }
+        retrieval.dense_ms = started.elapsed().as_secs_f64() * 1e3;
+        Ok(retrieval)
+    }
+}

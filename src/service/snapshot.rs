@@ -1,0 +1,306 @@
+//! One published KB version with all derived state: nodes by slot, the graph, both vector
+//! indexes, a text-index searcher and the entity linker. Readers take an `Arc<Snapshot>` and see
+//! exactly one KB version for as long as they hold it; a write builds the next snapshot beside it
+//! and publishes it with one pointer swap.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::domain::{Direction, Edge, EdgeKey, KbView, Node, NodeId, NodeMeta, Schema};
+use crate::graph::{KbGraph, RelId};
+use crate::store::NodeRecord;
+use crate::text::TextSearcher;
+use crate::vector::VectorIndex;
+
+use super::fusion::FusionConfig;
+use super::understand::Linker;
+
+/// The vectors of one node: one per question form (name, aliases) and one for its text.
+#[derive(Debug, Clone, Default)]
+pub struct NodeVectors {
+    pub questions: Vec<Vec<f32>>,
+    pub text: Option<Vec<f32>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct EdgeExtra {
+    attrs: crate::domain::Attrs,
+    weight: Option<f64>,
+}
+
+pub struct Snapshot {
+    pub kb_version: u64,
+    pub schema: Arc<Schema>,
+    nodes: Vec<Arc<Node>>,
+    metas: Vec<NodeMeta>,
+    slots: HashMap<NodeId, u32>,
+    pub graph: KbGraph,
+    edge_extras: HashMap<(u32, RelId, u32), EdgeExtra>,
+    pub text: TextSearcher,
+    /// Question-form vectors (several per node).
+    pub question_vectors: VectorIndex,
+    /// Text vectors (at most one per node).
+    pub text_vectors: VectorIndex,
+    pub linker: Linker,
+    pub fusion: FusionConfig,
+}
+
+/// Everything a snapshot is built from.
+pub struct SnapshotParts {
+    pub kb_version: u64,
+    pub schema: Arc<Schema>,
+    /// Nodes in id order.
+    pub nodes: Vec<(Arc<Node>, NodeMeta)>,
+    pub edges: Vec<Edge>,
+    pub vectors: Vec<NodeVectors>,
+    pub dim: usize,
+    pub text: TextSearcher,
+    pub fusion: FusionConfig,
+}
+
+impl Snapshot {
+    pub fn build(parts: SnapshotParts) -> Snapshot {
+        let SnapshotParts {
+            kb_version,
+            schema,
+            nodes,
+            edges,
+            vectors,
+            dim,
+            text,
+            fusion,
+        } = parts;
+        let slots: HashMap<NodeId, u32> = nodes
+            .iter()
+            .enumerate()
+            .map(|(slot, (node, _))| (node.id.clone(), slot as u32))
+            .collect();
+        let rel_ids: HashMap<&str, RelId> = schema
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i as RelId))
+            .collect();
+        let mut edge_extras = HashMap::new();
+        let mut graph_edges = Vec::with_capacity(edges.len());
+        for edge in &edges {
+            // Validation guarantees endpoints and relations exist; skip rather than panic if a
+            // corrupt store says otherwise.
+            let (Some(&from), Some(&to), Some(&rel)) = (
+                slots.get(&edge.from),
+                slots.get(&edge.to),
+                rel_ids.get(edge.rel.as_str()),
+            ) else {
+                tracing::warn!(edge = %edge.key(), "edge skipped: endpoint or relation unknown");
+                continue;
+            };
+            graph_edges.push((from, rel, to, edge.weight.unwrap_or(1.0) as f32));
+            if !edge.attrs.is_empty() || edge.weight.is_some() {
+                edge_extras.insert(
+                    (from, rel, to),
+                    EdgeExtra {
+                        attrs: edge.attrs.clone(),
+                        weight: edge.weight,
+                    },
+                );
+            }
+        }
+        let graph = KbGraph::build(nodes.len(), graph_edges);
+        let mut question_vectors = VectorIndex::new(dim);
+        let mut text_vectors = VectorIndex::new(dim);
+        for (slot, node_vectors) in vectors.iter().enumerate() {
+            question_vectors.push_owner(
+                slot as u32,
+                node_vectors.questions.iter().map(Vec::as_slice),
+            );
+            text_vectors.push_owner(slot as u32, node_vectors.text.as_deref());
+        }
+        let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
+        let linker = Linker::build(&nodes, &schema);
+        Snapshot {
+            kb_version,
+            schema,
+            nodes,
+            metas,
+            slots,
+            graph,
+            edge_extras,
+            text,
+            question_vectors,
+            text_vectors,
+            linker,
+            fusion,
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn node_at(&self, slot: u32) -> &Arc<Node> {
+        &self.nodes[slot as usize]
+    }
+
+    pub fn meta_at(&self, slot: u32) -> &NodeMeta {
+        &self.metas[slot as usize]
+    }
+
+    pub fn slot_of(&self, id: &str) -> Option<u32> {
+        NodeId::parse(id)
+            .ok()
+            .and_then(|id| self.slots.get(&id).copied())
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = &Arc<Node>> {
+        self.nodes.iter()
+    }
+
+    pub fn rel_name(&self, rel: RelId) -> &str {
+        self.schema.relations[rel as usize].name.as_str()
+    }
+
+    /// The name a step reads as: the relation when walked forward, its inverse name backward
+    /// (the relation name again when no inverse is declared).
+    pub fn step_name(&self, rel: RelId, direction: Direction) -> &str {
+        let def = &self.schema.relations[rel as usize];
+        match direction {
+            Direction::Forward => def.name.as_str(),
+            Direction::Backward => def.inverse.as_ref().unwrap_or(&def.name).as_str(),
+        }
+    }
+
+    /// The stored vectors of the node in `slot`.
+    pub fn vectors_of(&self, slot: u32) -> NodeVectors {
+        NodeVectors {
+            questions: self
+                .question_vectors
+                .owner_vectors(slot)
+                .map(<[f32]>::to_vec)
+                .collect(),
+            text: self
+                .text_vectors
+                .owner_vectors(slot)
+                .next()
+                .map(<[f32]>::to_vec),
+        }
+    }
+
+    fn edge_at(&self, from: u32, rel: RelId, to: u32) -> Edge {
+        let extra = self.edge_extras.get(&(from, rel, to));
+        Edge {
+            from: self.nodes[from as usize].id.clone(),
+            rel: self.schema.relations[rel as usize].name.clone(),
+            to: self.nodes[to as usize].id.clone(),
+            attrs: extra.map(|e| e.attrs.clone()).unwrap_or_default(),
+            weight: extra.and_then(|e| e.weight),
+        }
+    }
+
+    /// Every edge, in (from, rel, to) order.
+    pub fn edges(&self) -> Vec<Edge> {
+        let mut edges: Vec<Edge> = (0..self.nodes.len() as u32)
+            .flat_map(|slot| {
+                self.graph
+                    .steps_from(slot)
+                    .filter(|s| s.direction == Direction::Forward)
+                    .map(move |s| (slot, s.rel, s.to))
+            })
+            .map(|(from, rel, to)| self.edge_at(from, rel, to))
+            .collect();
+        edges.sort_by(|a, b| {
+            (&a.from, a.rel.as_str(), &a.to).cmp(&(&b.from, b.rel.as_str(), &b.to))
+        });
+        edges
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Node records (node + metadata) in id order.
+    pub fn records(&self) -> impl Iterator<Item = NodeRecord> + '_ {
+        self.nodes
+            .iter()
+            .zip(&self.metas)
+            .map(|(node, meta)| NodeRecord {
+                node: (**node).clone(),
+                meta: meta.clone(),
+            })
+    }
+}
+
+/// Batch validation reads the KB through the current snapshot. `node`/`edge` hand out borrowed
+/// values, so edges are materialised into a small per-call cache.
+pub struct SnapshotView<'a> {
+    snapshot: &'a Snapshot,
+    edges: HashMap<EdgeKey, Edge>,
+}
+
+impl<'a> SnapshotView<'a> {
+    /// A view that can answer `edge()` for every edge touching the nodes in `touched` and every
+    /// edge named in `keys` (what a batch can ask about), or all edges when `all`.
+    pub fn new(snapshot: &'a Snapshot, touched: &[NodeId], keys: &[EdgeKey], all: bool) -> Self {
+        let mut edges = HashMap::new();
+        if all {
+            for edge in snapshot.edges() {
+                edges.insert(edge.key(), edge);
+            }
+        } else {
+            for id in touched {
+                for edge in snapshot.edges_touching(id) {
+                    edges.insert(edge.key(), edge);
+                }
+            }
+            for key in keys {
+                for edge in snapshot.edges_touching(&key.from) {
+                    edges.insert(edge.key(), edge);
+                }
+            }
+        }
+        Self { snapshot, edges }
+    }
+}
+
+impl Snapshot {
+    fn edges_touching(&self, id: &NodeId) -> Vec<Edge> {
+        let Some(&slot) = self.slots.get(id) else {
+            return Vec::new();
+        };
+        self.graph
+            .steps_from(slot)
+            .map(|s| match s.direction {
+                Direction::Forward => self.edge_at(slot, s.rel, s.to),
+                Direction::Backward => self.edge_at(s.to, s.rel, slot),
+            })
+            .collect()
+    }
+}
+
+impl KbView for SnapshotView<'_> {
+    fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.snapshot
+            .slots
+            .get(id)
+            .map(|&slot| self.snapshot.nodes[slot as usize].as_ref())
+    }
+
+    fn edge(&self, key: &EdgeKey) -> Option<&Edge> {
+        self.edges.get(key)
+    }
+
+    fn edges_of(&self, id: &NodeId) -> Vec<EdgeKey> {
+        self.snapshot
+            .edges_touching(id)
+            .iter()
+            .map(Edge::key)
+            .collect()
+    }
+
+    fn node_ids(&self) -> Vec<NodeId> {
+        self.snapshot.nodes.iter().map(|n| n.id.clone()).collect()
+    }
+
+    fn edge_keys(&self) -> Vec<EdgeKey> {
+        self.edges.keys().cloned().collect()
+    }
+}

@@ -1,0 +1,592 @@
+//! Question understanding: normalisation, language detection, entity linking and cues (which
+//! relation, node kind or attribute a question asks about). Everything is driven by data — node
+//! names and aliases, the schema's phrases and the lexicon — so a new KB needs no code.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::domain::{Node, Phrases, Schema};
+use crate::graph::RelId;
+use crate::text::analyzer::is_han;
+
+/// NFKC (folds full-width forms), lowercase, whitespace collapsed, trimmed.
+pub fn normalize(text: &str) -> String {
+    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionLang {
+    En,
+    Zh,
+    Mixed,
+}
+
+impl QuestionLang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionLang::En => "en",
+            QuestionLang::Zh => "zh",
+            QuestionLang::Mixed => "mixed",
+        }
+    }
+}
+
+/// Chinese when Han characters dominate, English when there are none, mixed otherwise.
+pub fn detect_lang(text: &str) -> QuestionLang {
+    let han = text.chars().filter(|c| is_han(*c)).count();
+    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    match (han, latin) {
+        (0, _) => QuestionLang::En,
+        // One Han character carries about as much as a short English word.
+        (h, l) if h * 3 >= l * 2 => QuestionLang::Zh,
+        _ => QuestionLang::Mixed,
+    }
+}
+
+fn is_latin_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+/// Text with separators removed, remembering where each kept character came from, so that
+/// "X-200", "x 200" and "X200" all read `x200`.
+struct Compact {
+    text: String,
+    /// For each byte of `text`: the index of the source character.
+    source: Vec<usize>,
+}
+
+fn compact(chars: &[char]) -> Compact {
+    let mut text = String::new();
+    let mut source = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() || is_han(c) {
+            let before = text.len();
+            text.push(c);
+            source.extend(std::iter::repeat_n(i, text.len() - before));
+        }
+    }
+    Compact { text, source }
+}
+
+fn compact_str(text: &str) -> String {
+    compact(&normalize(text).chars().collect::<Vec<_>>()).text
+}
+
+/// An entity mention found in a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub slot: u32,
+    /// Character span in the normalised question.
+    pub start: usize,
+    pub end: usize,
+    /// Number of nodes sharing the matched surface form.
+    pub ambiguity: usize,
+    /// False for typo-tolerant matches.
+    pub exact: bool,
+    /// Characters matched (longer mentions are more specific).
+    pub length: usize,
+}
+
+/// Which relation, node kind or attribute a question asks about, with the character position of
+/// each cue in the normalised question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cues {
+    pub relations: Vec<(RelId, usize)>,
+    pub kinds: Vec<(String, usize)>,
+    pub attributes: Vec<(String, usize)>,
+    pub human_request: bool,
+    pub negative_hits: usize,
+    pub anaphora: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct AttributeHint {
+    key_contains: Vec<String>,
+    #[serde(flatten)]
+    phrases: Phrases,
+}
+
+/// The built-in lexicon (see `lexicon.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Lexicon {
+    human_request: Phrases,
+    negative: Phrases,
+    anaphora: Phrases,
+    attribute_hints: Vec<AttributeHint>,
+}
+
+impl Lexicon {
+    pub fn builtin() -> Arc<Lexicon> {
+        static LEXICON: std::sync::OnceLock<Arc<Lexicon>> = std::sync::OnceLock::new();
+        LEXICON
+            .get_or_init(|| {
+                Arc::new(
+                    serde_yaml::from_str(include_str!("lexicon.yaml"))
+                        .expect("the built-in lexicon is valid YAML"),
+                )
+            })
+            .clone()
+    }
+}
+
+/// What a cue pattern stands for.
+#[derive(Debug, Clone)]
+enum CueTarget {
+    Relation(RelId),
+    Kind(String),
+    Attribute(String),
+    Human,
+    Negative,
+    Anaphora,
+}
+
+struct Surface {
+    targets: Vec<u32>,
+    length: usize,
+}
+
+/// Finds entity mentions and cues in questions. Built once per KB version.
+pub struct Linker {
+    entities: Option<AhoCorasick>,
+    surfaces: Vec<Surface>,
+    surface_texts: Vec<String>,
+    /// Deletion neighbourhood (distance 1) of each surface, for typo tolerance.
+    fuzzy: HashMap<String, Vec<u32>>,
+    cues: Option<AhoCorasick>,
+    cue_targets: Vec<Vec<CueTarget>>,
+    cue_latin: Vec<bool>,
+}
+
+/// Surfaces shorter than this (in characters) are not linked: too ambiguous.
+const MIN_SURFACE_CHARS: usize = 2;
+/// Surfaces longer than this are questions or sentences, not entity names.
+const MAX_SURFACE_CHARS: usize = 48;
+const MIN_FUZZY_CHARS: usize = 4;
+
+impl Linker {
+    pub fn build(nodes: &[Arc<Node>], schema: &Schema) -> Linker {
+        let lexicon = Lexicon::builtin();
+        let mut by_surface: HashMap<String, BTreeSet<u32>> = HashMap::new();
+        for (slot, node) in nodes.iter().enumerate() {
+            for form in node.question_forms() {
+                let surface = compact_str(form);
+                let chars = surface.chars().count();
+                let only_digits = surface.chars().all(|c| c.is_ascii_digit());
+                if (MIN_SURFACE_CHARS..=MAX_SURFACE_CHARS).contains(&chars)
+                    && !(only_digits && chars < 4)
+                {
+                    by_surface.entry(surface).or_default().insert(slot as u32);
+                }
+            }
+        }
+        let mut surface_texts: Vec<String> = by_surface.keys().cloned().collect();
+        surface_texts.sort();
+        let surfaces: Vec<Surface> = surface_texts
+            .iter()
+            .map(|s| Surface {
+                targets: by_surface[s].iter().copied().collect(),
+                length: s.chars().count(),
+            })
+            .collect();
+        let mut fuzzy: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, surface) in surface_texts.iter().enumerate() {
+            if surface.chars().count() < MIN_FUZZY_CHARS || surface.chars().any(is_han) {
+                continue;
+            }
+            for variant in deletions(surface) {
+                fuzzy.entry(variant).or_default().push(i as u32);
+            }
+        }
+        let entities = (!surface_texts.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&surface_texts)
+                .expect("surface automaton builds")
+        });
+
+        // Cue phrases: schema relations, kinds (and their names), attributes, then the lexicon.
+        let mut cue_map: HashMap<String, Vec<CueTarget>> = HashMap::new();
+        let mut add = |phrase: &str, target: CueTarget| {
+            let phrase = normalize(phrase);
+            if !phrase.is_empty() {
+                cue_map.entry(phrase).or_default().push(target);
+            }
+        };
+        let all =
+            |phrases: &Phrases| -> Vec<String> { phrases.values().flatten().cloned().collect() };
+        for (i, rel) in schema.relations.iter().enumerate() {
+            for phrase in all(&rel.phrases) {
+                add(&phrase, CueTarget::Relation(i as RelId));
+            }
+        }
+        for kind in &schema.kinds {
+            let name = kind.name.as_str().replace('_', " ");
+            add(&name, CueTarget::Kind(kind.name.to_string()));
+            add(&plural(&name), CueTarget::Kind(kind.name.to_string()));
+            for phrase in all(&kind.phrases) {
+                add(&phrase, CueTarget::Kind(kind.name.to_string()));
+            }
+        }
+        let attr_keys: BTreeSet<&str> = nodes
+            .iter()
+            .flat_map(|n| n.attrs.keys().map(String::as_str))
+            .collect();
+        for key in &attr_keys {
+            let spoken = key.replace('_', " ");
+            add(&spoken, CueTarget::Attribute((*key).to_owned()));
+            if let Some(declared) = schema.attributes.get(*key) {
+                for phrase in all(declared) {
+                    add(&phrase, CueTarget::Attribute((*key).to_owned()));
+                }
+            } else {
+                for hint in &lexicon.attribute_hints {
+                    if hint
+                        .key_contains
+                        .iter()
+                        .any(|part| key.contains(part.as_str()))
+                    {
+                        for phrase in all(&hint.phrases) {
+                            add(&phrase, CueTarget::Attribute((*key).to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        for phrase in all(&lexicon.human_request) {
+            add(&phrase, CueTarget::Human);
+        }
+        for phrase in all(&lexicon.negative) {
+            add(&phrase, CueTarget::Negative);
+        }
+        for phrase in all(&lexicon.anaphora) {
+            add(&phrase, CueTarget::Anaphora);
+        }
+        let mut cue_phrases: Vec<String> = cue_map.keys().cloned().collect();
+        cue_phrases.sort();
+        let cue_latin = cue_phrases.iter().map(|p| !p.chars().any(is_han)).collect();
+        let cue_targets = cue_phrases
+            .iter()
+            .map(|p| cue_map.remove(p).unwrap_or_default())
+            .collect();
+        let cues = (!cue_phrases.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&cue_phrases)
+                .expect("cue automaton builds")
+        });
+        Linker {
+            entities,
+            surfaces,
+            surface_texts,
+            fuzzy,
+            cues,
+            cue_targets,
+            cue_latin,
+        }
+    }
+
+    /// Entity mentions in `normalized` (from [`normalize`]): exact matches of names and aliases
+    /// (longest first, ignoring spaces and hyphens, whole words for Latin text), then
+    /// typo-tolerant matches of the words no exact match covered.
+    pub fn link(&self, normalized: &str) -> Vec<Link> {
+        let chars: Vec<char> = normalized.chars().collect();
+        let packed = compact(&chars);
+        let mut links = Vec::new();
+        let mut covered = vec![false; chars.len()];
+        if let Some(automaton) = &self.entities {
+            for found in automaton.find_iter(&packed.text) {
+                let start = packed.source[found.start()];
+                let end = packed.source[found.end() - 1] + 1;
+                if !at_word_boundaries(&chars, start, end) {
+                    continue;
+                }
+                let surface = &self.surfaces[found.pattern().as_usize()];
+                for &slot in &surface.targets {
+                    links.push(Link {
+                        slot,
+                        start,
+                        end,
+                        ambiguity: surface.targets.len(),
+                        exact: true,
+                        length: surface.length,
+                    });
+                }
+                covered[start..end].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        links.extend(self.fuzzy_links(&chars, &covered));
+        links
+    }
+
+    fn fuzzy_links(&self, chars: &[char], covered: &[bool]) -> Vec<Link> {
+        // Latin words not already covered, as (start, end) character spans.
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if is_latin_word_char(chars[i]) {
+                let start = i;
+                while i < chars.len() && (is_latin_word_char(chars[i]) || chars[i] == '-') {
+                    i += 1;
+                }
+                if !covered[start..i].iter().any(|c| *c) {
+                    words.push((start, i));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        let mut links = Vec::new();
+        let mut used = vec![false; words.len()];
+        // Longer spans first: "halo mesh prp" should match as one name, not as "halo".
+        for width in (1..=3).rev() {
+            for first in 0..words.len().saturating_sub(width - 1) {
+                if used[first..first + width].iter().any(|u| *u) {
+                    continue;
+                }
+                let (start, end) = (words[first].0, words[first + width - 1].1);
+                let span: String = chars[start..end].iter().collect();
+                let candidate = compact_str(&span);
+                let length = candidate.chars().count();
+                if length < MIN_FUZZY_CHARS + 1 || candidate.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                let limit = if length >= 9 { 2 } else { 1 };
+                let mut best: Option<(usize, u32)> = None;
+                let mut variants = deletions(&candidate);
+                variants.push(candidate.clone());
+                for variant in variants {
+                    for &surface in self.fuzzy.get(&variant).into_iter().flatten() {
+                        let text = &self.surface_texts[surface as usize];
+                        // Model numbers differ by one digit on purpose (X200, X300): typos may
+                        // touch letters only.
+                        if digits(text) != digits(&candidate) {
+                            continue;
+                        }
+                        let distance = strsim::damerau_levenshtein(text, &candidate);
+                        if distance > 0
+                            && distance <= limit
+                            && best.is_none_or(|(d, _)| distance < d)
+                        {
+                            best = Some((distance, surface));
+                        }
+                    }
+                }
+                if let Some((_, surface)) = best {
+                    let surface = &self.surfaces[surface as usize];
+                    for &slot in &surface.targets {
+                        links.push(Link {
+                            slot,
+                            start,
+                            end,
+                            ambiguity: surface.targets.len(),
+                            exact: false,
+                            length: surface.length,
+                        });
+                    }
+                    used[first..first + width]
+                        .iter_mut()
+                        .for_each(|u| *u = true);
+                }
+            }
+        }
+        links
+    }
+
+    /// Relation, kind and attribute cues, requests for a person, negative words and references
+    /// back to earlier turns found in `normalized`.
+    pub fn cues(&self, normalized: &str) -> Cues {
+        let mut cues = Cues::default();
+        let Some(automaton) = &self.cues else {
+            return cues;
+        };
+        let chars: Vec<char> = normalized.chars().collect();
+        let char_at: Vec<usize> = {
+            let mut map = vec![0; normalized.len() + 1];
+            for (i, (offset, _)) in normalized.char_indices().enumerate() {
+                map[offset] = i;
+            }
+            map[normalized.len()] = chars.len();
+            map
+        };
+        for found in automaton.find_overlapping_iter(normalized) {
+            let index = found.pattern().as_usize();
+            let (start, end) = (char_at[found.start()], char_at[found.end()]);
+            if self.cue_latin[index] && !at_word_boundaries(&chars, start, end) {
+                continue;
+            }
+            for target in &self.cue_targets[index] {
+                match target {
+                    CueTarget::Relation(rel) => cues.relations.push((*rel, start)),
+                    CueTarget::Kind(kind) => cues.kinds.push((kind.clone(), start)),
+                    CueTarget::Attribute(key) => cues.attributes.push((key.clone(), start)),
+                    CueTarget::Human => cues.human_request = true,
+                    CueTarget::Negative => cues.negative_hits += 1,
+                    CueTarget::Anaphora => cues.anaphora = true,
+                }
+            }
+        }
+        cues.relations.sort();
+        cues.relations.dedup_by_key(|(rel, _)| *rel);
+        cues.kinds.sort();
+        cues.kinds.dedup_by(|a, b| a.0 == b.0);
+        cues.attributes.sort();
+        cues.attributes.dedup_by(|a, b| a.0 == b.0);
+        cues
+    }
+}
+
+fn plural(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix('y') {
+        format!("{stem}ies")
+    } else if word.ends_with('s') {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// A Latin mention must not start or end inside a word; a trailing plural or possessive `s`
+/// (`x200s`, `nova 7's`) is allowed.
+fn at_word_boundaries(chars: &[char], start: usize, end: usize) -> bool {
+    let latin_edge = |i: usize| chars.get(i).is_some_and(|c| is_latin_word_char(*c));
+    if latin_edge(start) && start > 0 && latin_edge(start - 1) {
+        return false;
+    }
+    if end > 0 && latin_edge(end - 1) && latin_edge(end) {
+        let plural_s = chars.get(end) == Some(&'s') && !latin_edge(end + 1);
+        let possessive = chars.get(end) == Some(&'\'')
+            && chars.get(end + 1) == Some(&'s')
+            && !latin_edge(end + 2);
+        return plural_s || possessive;
+    }
+    true
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Every string one character shorter than `word`.
+fn deletions(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::formats::parse_nodes_jsonl;
+
+    fn linker() -> (Linker, Vec<Arc<Node>>) {
+        let nodes = parse_nodes_jsonl(
+            r#"{"id":"product/x200","kind":"product","name":"X200 Router","aliases":["X200","X-200 路由器"],"attrs":{"price":129}}
+{"id":"product/halo","kind":"product","name":"Halo Mesh Pro","aliases":["光环"]}
+{"id":"product/nova-7","kind":"product","name":"Nova 7","aliases":["诺瓦7"]}
+{"id":"policy/w2","kind":"policy","name":"2-Year Warranty"}"#,
+            "n.jsonl",
+        );
+        assert!(nodes.errors.is_empty());
+        let nodes: Vec<Arc<Node>> = nodes.items.into_iter().map(|l| Arc::new(l.item)).collect();
+        let schema = Schema::parse_yaml(
+            "kinds: [product, policy]\nrelations:\n  - name: covered_by\n    from: [product]\n    to: [policy]\n    phrases: {en: [\"warranty\", \"covered by\"], zh: [\"保修\"]}\n",
+            "s",
+        )
+        .unwrap();
+        (Linker::build(&nodes, &schema), nodes)
+    }
+
+    fn linked(linker: &Linker, nodes: &[Arc<Node>], question: &str) -> Vec<(String, bool)> {
+        let mut out: Vec<_> = linker
+            .link(&normalize(question))
+            .into_iter()
+            .map(|l| (nodes[l.slot as usize].id.to_string(), l.exact))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn normalises_width_case_and_space() {
+        assert_eq!(normalize("  ＸＲ２００   Router？ "), "xr200 router?");
+    }
+
+    #[test]
+    fn detects_language() {
+        assert_eq!(detect_lang("how do I reset it"), QuestionLang::En);
+        assert_eq!(detect_lang("如何重置路由器密码?"), QuestionLang::Zh);
+        assert_eq!(detect_lang("X200 怎么 reset?"), QuestionLang::Zh);
+        assert_eq!(
+            detect_lang("how much is the 光环 mesh system in total"),
+            QuestionLang::Mixed
+        );
+    }
+
+    #[test]
+    fn links_names_and_aliases_however_spaced() {
+        let (linker, nodes) = linker();
+        for question in [
+            "how much is the x 200?",
+            "X-200 price",
+            "is the x200s fast",
+            "诺瓦7多少钱",
+        ] {
+            let links = linked(&linker, &nodes, question);
+            assert!(!links.is_empty(), "{question}");
+            assert!(
+                links.iter().all(|(_, exact)| *exact),
+                "{question}: {links:?}"
+            );
+        }
+        assert_eq!(
+            linked(&linker, &nodes, "tell me about the halo mesh pro")[0].0,
+            "product/halo"
+        );
+        assert!(
+            linked(&linker, &nodes, "the ax2000 router").is_empty(),
+            "no match inside a word"
+        );
+    }
+
+    #[test]
+    fn tolerates_small_typos() {
+        let (linker, nodes) = linker();
+        assert_eq!(
+            linked(&linker, &nodes, "does the halo mesh prp work"),
+            [("product/halo".to_string(), false)]
+        );
+        assert_eq!(
+            linked(&linker, &nodes, "nvoa 7 battery")[0].0,
+            "product/nova-7"
+        );
+    }
+
+    #[test]
+    fn finds_cues_in_both_languages() {
+        let (linker, _) = linker();
+        let cues = linker.cues(&normalize("What warranty covers it? I want a real person"));
+        assert_eq!(cues.relations.len(), 1);
+        assert!(cues.human_request);
+        assert!(cues.anaphora);
+        let cues = linker.cues(&normalize("X200 多少钱? 保修多久"));
+        assert!(cues.attributes.iter().any(|(k, _)| k == "price"));
+        assert_eq!(cues.relations.len(), 1);
+        let cues = linker.cues(&normalize("which policies apply"));
+        assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
+    }
+}

@@ -1,0 +1,324 @@
+//! The write path. Every change — a KB folder, a delta file, a spreadsheet, an HTTP edit — is one
+//! batch: parsed, validated as a whole, embedded, applied atomically in the store, then reflected
+//! in the text index and a newly published snapshot before the caller hears back.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::domain::formats::{
+    parse_delta_jsonl, parse_edges_jsonl, parse_faq_csv, parse_nodes_jsonl, Parsed,
+};
+use crate::domain::validate::cap_errors;
+use crate::domain::{
+    plan_batch, Batch, BatchMode, Change, EdgeKey, Located, Node, NodeId, NodeMeta, Schema,
+    ValidationError,
+};
+use crate::store::{ChangeSummary, Provenance};
+use crate::text::FieldBoosts;
+
+use super::embedding::vectors_for;
+use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView};
+use super::{KnowledgeBase, Progress, Result, ServiceError, Snapshot};
+
+/// What a write did.
+#[derive(Debug, Clone, Serialize)]
+pub struct WriteOutcome {
+    /// The KB version after the write (unchanged for a dry run or a batch that changed nothing).
+    pub kb_version: u64,
+    pub changed: bool,
+    pub dry_run: bool,
+    pub summary: ChangeSummary,
+    /// Texts embedded by the model for this write (cache misses).
+    pub embedded: usize,
+    pub took_ms: f64,
+}
+
+/// The format of an import body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// JSONL delta lines.
+    Delta,
+    /// An FAQ spreadsheet.
+    Csv,
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| ServiceError::Input {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| ServiceError::Input {
+        path: path.display().to_string(),
+        reason: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+fn into_changes<T>(
+    parsed: Parsed<T>,
+    change: fn(T) -> Change,
+    errors: &mut Vec<ValidationError>,
+    unparsed: &mut BTreeSet<NodeId>,
+) -> Vec<Located<Change>> {
+    errors.extend(parsed.errors);
+    unparsed.extend(parsed.unparsed_ids);
+    parsed
+        .items
+        .into_iter()
+        .map(|l| Located {
+            at: l.at,
+            item: change(l.item),
+        })
+        .collect()
+}
+
+/// Reads a KB folder (`schema.yaml`, `nodes.jsonl`, optional `edges.jsonl`) as a replacing batch,
+/// or a `.jsonl` delta / `.csv` spreadsheet as an editing batch. Parse problems travel in the
+/// batch and are reported with the validation errors; a schema that does not parse fails here,
+/// since nothing else can be checked without it.
+pub fn read_batch(path: &Path) -> Result<Batch> {
+    let mut errors = Vec::new();
+    let mut unparsed = BTreeSet::new();
+    if path.is_dir() {
+        let schema_path = path.join("schema.yaml");
+        let nodes_path = path.join("nodes.jsonl");
+        for required in [&schema_path, &nodes_path] {
+            if !required.exists() {
+                return Err(ServiceError::Input {
+                    path: required.display().to_string(),
+                    reason:
+                        "a KB folder needs schema.yaml and nodes.jsonl (edges.jsonl is optional)"
+                            .into(),
+                });
+            }
+        }
+        let schema = match Schema::parse_yaml(
+            &read_text(&schema_path)?,
+            &schema_path.display().to_string(),
+        ) {
+            Ok(schema) => Some(schema),
+            Err(schema_errors) => {
+                errors.extend(schema_errors);
+                None
+            }
+        };
+        let nodes_name = nodes_path.display().to_string();
+        let mut changes = into_changes(
+            parse_nodes_jsonl(&read_text(&nodes_path)?, &nodes_name),
+            Change::UpsertNode,
+            &mut errors,
+            &mut unparsed,
+        );
+        let edges_path = path.join("edges.jsonl");
+        if edges_path.exists() {
+            let edges_name = edges_path.display().to_string();
+            changes.extend(into_changes(
+                parse_edges_jsonl(&read_text(&edges_path)?, &edges_name),
+                Change::UpsertEdge,
+                &mut errors,
+                &mut unparsed,
+            ));
+        }
+        let Some(schema) = schema else {
+            return Err(ServiceError::Invalid(cap_errors(errors)));
+        };
+        let mut batch = Batch::new(BatchMode::Replace, Some(schema), changes);
+        batch.parse_errors = errors;
+        batch.unparsed_ids = unparsed;
+        Ok(batch)
+    } else {
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") | Some("ndjson") => ImportFormat::Delta,
+            Some("csv") => ImportFormat::Csv,
+            _ => {
+                return Err(ServiceError::Input {
+                    path: path.display().to_string(),
+                    reason: "expected a KB folder, a .jsonl delta file or a .csv FAQ sheet".into(),
+                })
+            }
+        };
+        parse_body(&path.display().to_string(), &read_text(path)?, format)
+    }
+}
+
+/// Parses an import body (delta JSONL or FAQ CSV) named `name` in error messages.
+pub fn parse_body(name: &str, text: &str, format: ImportFormat) -> Result<Batch> {
+    let parsed = match format {
+        ImportFormat::Delta => parse_delta_jsonl(text, name),
+        ImportFormat::Csv => parse_faq_csv(text, name),
+    };
+    if parsed.items.is_empty() && parsed.errors.is_empty() {
+        return Err(ServiceError::Invalid(vec![ValidationError::new(
+            name,
+            None,
+            None,
+            "the input holds no changes",
+        )]));
+    }
+    let mut batch = Batch::new(BatchMode::Delta, None, parsed.items);
+    batch.parse_errors = parsed.errors;
+    batch.unparsed_ids = parsed.unparsed_ids;
+    Ok(batch)
+}
+
+impl KnowledgeBase {
+    /// Imports a KB folder, delta file or spreadsheet as one batch. See [`KnowledgeBase::apply`].
+    pub fn import_path(
+        &self,
+        path: &Path,
+        provenance: &Provenance,
+        dry_run: bool,
+        progress: &dyn Progress,
+    ) -> Result<WriteOutcome> {
+        let batch = read_batch(path)?;
+        self.apply(batch, provenance, dry_run, progress)
+    }
+
+    /// Validates `batch` against the current KB and, unless `dry_run`, applies it atomically and
+    /// publishes the new KB version before returning. Fails with [`ServiceError::Invalid`] listing
+    /// every problem (nothing changed), [`ServiceError::Model`] when new text cannot be embedded
+    /// (nothing changed), or a store/index error.
+    pub fn apply(
+        &self,
+        batch: Batch,
+        provenance: &Provenance,
+        dry_run: bool,
+        progress: &dyn Progress,
+    ) -> Result<WriteOutcome> {
+        let started = Instant::now();
+        let _writer = self.write_lock.lock();
+        let snapshot = self.snapshot();
+        let plan = {
+            let (touched, keys) = batch_reach(&batch);
+            let view =
+                SnapshotView::new(&snapshot, &touched, &keys, batch.mode == BatchMode::Replace);
+            plan_batch(&snapshot.schema, &batch, &view).map_err(ServiceError::Invalid)?
+        };
+        let summary = ChangeSummary::of(&plan);
+        let mut outcome = WriteOutcome {
+            kb_version: snapshot.kb_version,
+            changed: false,
+            dry_run,
+            summary,
+            embedded: 0,
+            took_ms: 0.0,
+        };
+        if dry_run || plan.is_noop() {
+            outcome.took_ms = started.elapsed().as_secs_f64() * 1e3;
+            return Ok(outcome);
+        }
+        let written: Vec<Arc<Node>> = plan
+            .nodes_added
+            .iter()
+            .chain(plan.nodes_updated.iter().map(|(_, after)| after))
+            .map(|n| Arc::new(n.clone()))
+            .collect();
+        let fresh = vectors_for(
+            &self.store,
+            self.embedder.as_ref(),
+            &written,
+            progress,
+            false,
+        )?;
+        let meta = self.store.apply(&plan, provenance)?;
+        let kb_version = meta.version;
+
+        // Derived state: text index, then the next snapshot.
+        let deleted: Vec<&str> = plan.nodes_deleted.iter().map(|n| n.id.as_str()).collect();
+        let searcher = {
+            let mut text = self.text.lock();
+            text.apply(
+                written.iter().map(|n| n.as_ref()),
+                deleted.iter().copied(),
+                kb_version,
+                false,
+            )?;
+            text.searcher(FieldBoosts::default())
+        };
+        let mut nodes: BTreeMap<NodeId, (Arc<Node>, NodeMeta, NodeVectors)> = BTreeMap::new();
+        for slot in 0..snapshot.node_count() as u32 {
+            let node = snapshot.node_at(slot);
+            nodes.insert(
+                node.id.clone(),
+                (
+                    Arc::clone(node),
+                    snapshot.meta_at(slot).clone(),
+                    snapshot.vectors_of(slot),
+                ),
+            );
+        }
+        for node in &plan.nodes_deleted {
+            nodes.remove(&node.id);
+        }
+        for (node, vectors) in written.iter().zip(fresh.vectors) {
+            nodes.insert(node.id.clone(), (Arc::clone(node), meta.clone(), vectors));
+        }
+        let mut edges: HashMap<EdgeKey, crate::domain::Edge> =
+            snapshot.edges().into_iter().map(|e| (e.key(), e)).collect();
+        for edge in &plan.edges_deleted {
+            edges.remove(&edge.key());
+        }
+        for edge in plan
+            .edges_added
+            .iter()
+            .chain(plan.edges_updated.iter().map(|(_, after)| after))
+        {
+            edges.insert(edge.key(), edge.clone());
+        }
+        let schema = plan
+            .schema
+            .clone()
+            .map(Arc::new)
+            .unwrap_or_else(|| Arc::clone(&snapshot.schema));
+        let (nodes, vectors): (Vec<_>, Vec<_>) = nodes
+            .into_values()
+            .map(|(node, meta, vectors)| ((node, meta), vectors))
+            .unzip();
+        let next = Snapshot::build(SnapshotParts {
+            kb_version,
+            schema,
+            nodes,
+            edges: edges.into_values().collect(),
+            vectors,
+            dim: self.embedder.dim(),
+            text: searcher,
+            fusion: snapshot.fusion,
+        });
+        self.current.store(Arc::new(next));
+        outcome.kb_version = kb_version;
+        outcome.changed = true;
+        outcome.embedded = fresh.embedded;
+        outcome.took_ms = started.elapsed().as_secs_f64() * 1e3;
+        tracing::info!(
+            kb_version,
+            actor = %provenance.actor,
+            source = %provenance.source,
+            embedded = fresh.embedded,
+            took_ms = outcome.took_ms,
+            "batch applied"
+        );
+        Ok(outcome)
+    }
+}
+
+/// The nodes and edges a delta batch may ask the KB about while it is validated.
+fn batch_reach(batch: &Batch) -> (Vec<NodeId>, Vec<EdgeKey>) {
+    let mut touched = Vec::new();
+    let mut keys = Vec::new();
+    for change in &batch.changes {
+        match &change.item {
+            Change::DeleteNode(id) => touched.push(id.clone()),
+            Change::SetEdges { from, .. } => touched.push(from.clone()),
+            Change::UpsertEdge(edge) => keys.push(edge.key()),
+            Change::DeleteEdge(key) => keys.push(key.clone()),
+            Change::UpsertNode(_) => {}
+        }
+    }
+    (touched, keys)
+}

@@ -1,0 +1,115 @@
+//! Shared fixtures: running the CLI, temporary data directories, a once-imported demo KB that
+//! tests copy instead of re-embedding it each time.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+pub fn demo_kb() -> PathBuf {
+    Path::new(REPO).join("kg_data/demo")
+}
+
+/// The `answergraph` binary with the repository's models directory.
+pub fn answergraph(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_answergraph"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--models-dir")
+        .arg(Path::new(REPO).join("models"))
+        .env_remove("RUST_LOG")
+        .env_remove("ANSWERGRAPH_KEYS");
+    command
+}
+
+/// Runs the CLI and returns its output.
+pub fn run(data_dir: &Path, args: &[&str]) -> Output {
+    answergraph(data_dir)
+        .args(args)
+        .output()
+        .expect("the answergraph binary runs")
+}
+
+/// Runs the CLI, requires success and returns stdout.
+pub fn ok(data_dir: &Path, args: &[&str]) -> String {
+    let output = run(data_dir, args);
+    assert!(
+        output.status.success(),
+        "answergraph {args:?} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+}
+
+/// Runs a `--json` command and parses its single JSON object.
+pub fn json(data_dir: &Path, args: &[&str]) -> Value {
+    let stdout = ok(data_dir, args);
+    let mut lines = stdout.lines().filter(|l| !l.trim().is_empty());
+    let line = lines.next().expect("one JSON line on stdout");
+    assert!(
+        lines.next().is_none(),
+        "exactly one JSON object expected:\n{stdout}"
+    );
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+}
+
+pub fn stats(data_dir: &Path) -> Value {
+    json(data_dir, &["stats", "--json"])
+}
+
+/// The KB content part of `stats` (without the on-disk size, which sled changes on every open).
+pub fn content(data_dir: &Path) -> Value {
+    let mut stats = stats(data_dir);
+    stats.as_object_mut().unwrap().remove("data_dir_bytes");
+    stats
+}
+
+/// A fresh temporary directory.
+pub fn temp() -> TempDir {
+    tempfile::Builder::new()
+        .prefix("answergraph-test-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// A data directory holding the demo KB, copied from one imported once per test run.
+pub fn demo_data_dir() -> TempDir {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let dir = temp();
+        ok(dir.path(), &["import", demo_kb().to_str().unwrap()]);
+        dir
+    });
+    let copy = temp();
+    copy_dir(template.path(), copy.path());
+    copy
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Non-empty lines of a file.
+pub fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,342 @@
+//! Issue 2: the KB source format, import/export/stats through the CLI, atomic refusal of bad
+//! input with file, line and field, persistence and cascading deletes.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn file_counts(kb: &Path) -> (usize, usize, std::collections::BTreeMap<String, u64>) {
+    let nodes = lines(&kb.join("nodes.jsonl"));
+    let mut kinds = std::collections::BTreeMap::new();
+    for line in &nodes {
+        let node: Value = serde_json::from_str(line).unwrap();
+        *kinds
+            .entry(node["kind"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    (nodes.len(), lines(&kb.join("edges.jsonl")).len(), kinds)
+}
+
+#[test]
+fn import_demo_then_stats_match_the_files() {
+    let data = temp();
+    let summary = json(
+        data.path(),
+        &["import", "--json", demo_kb().to_str().unwrap()],
+    );
+    let (nodes, edges, kinds) = file_counts(&demo_kb());
+    assert_eq!(summary["summary"]["nodes_added"], nodes);
+    assert_eq!(summary["summary"]["edges_added"], edges);
+    let stats = stats(data.path());
+    assert_eq!(stats["nodes"], nodes);
+    assert_eq!(stats["edges"], edges);
+    assert_eq!(stats["kb_version"], 1);
+    for (kind, count) in kinds {
+        assert_eq!(stats["kinds"][&kind], count, "kind {kind}");
+    }
+}
+
+#[test]
+fn export_import_export_is_byte_identical() {
+    let data = demo_data_dir();
+    let first = temp();
+    ok(data.path(), &["export", first.path().to_str().unwrap()]);
+    let again = temp();
+    ok(again.path(), &["import", first.path().to_str().unwrap()]);
+    let second = temp();
+    ok(again.path(), &["export", second.path().to_str().unwrap()]);
+    for file in ["schema.yaml", "nodes.jsonl", "edges.jsonl"] {
+        let a = std::fs::read(first.path().join(file)).unwrap();
+        let b = std::fs::read(second.path().join(file)).unwrap();
+        assert!(a == b, "{file} differs after a round trip");
+        assert!(!a.is_empty());
+    }
+    // Re-importing the export into the original KB changes nothing.
+    let outcome = json(
+        data.path(),
+        &["import", "--json", first.path().to_str().unwrap()],
+    );
+    assert_eq!(outcome["changed"], false);
+    assert_eq!(
+        outcome["summary"]["nodes_unchanged"],
+        stats(data.path())["nodes"]
+    );
+}
+
+/// One way to break the demo KB: the file to change, what to append or replace, and what the
+/// error must say.
+struct Breakage {
+    what: &'static str,
+    file: &'static str,
+    edit: fn(&str) -> String,
+    /// The line the error must name: `None` means the appended line.
+    line: Option<usize>,
+    field: &'static str,
+    says: &'static str,
+}
+
+fn append(text: &str, line: &str) -> String {
+    format!("{}\n{line}\n", text.trim_end())
+}
+
+#[test]
+fn broken_files_are_refused_with_file_line_and_field_and_change_nothing() {
+    let cases = [
+        Breakage {
+            what: "dangling edge",
+            file: "edges.jsonl",
+            edit: |t| {
+                append(
+                    t,
+                    r#"{"from":"faq/does-not-exist","rel":"about","to":"product/x200"}"#,
+                )
+            },
+            line: None,
+            field: "from",
+            says: "dangling",
+        },
+        Breakage {
+            what: "unknown kind",
+            file: "nodes.jsonl",
+            edit: |t| append(t, r#"{"id":"gadget/g1","kind":"gadget","name":"G1"}"#),
+            line: None,
+            field: "kind",
+            says: "unknown kind `gadget`",
+        },
+        Breakage {
+            what: "duplicate id",
+            file: "nodes.jsonl",
+            edit: |t| {
+                append(
+                    t,
+                    r#"{"id":"product/x200","kind":"product","name":"X200 again"}"#,
+                )
+            },
+            line: None,
+            field: "id",
+            says: "duplicate id",
+        },
+        Breakage {
+            what: "bad JSON on line 3",
+            file: "nodes.jsonl",
+            edit: |t| {
+                let mut lines: Vec<&str> = t.lines().collect();
+                lines[2] = "{\"id\": \"product/broken\", \"kind\": ";
+                lines.join("\n")
+            },
+            line: Some(3),
+            field: "",
+            says: "not valid JSON",
+        },
+        Breakage {
+            what: "unknown relation",
+            file: "edges.jsonl",
+            edit: |t| {
+                append(
+                    t,
+                    r#"{"from":"product/x200","rel":"fits_into","to":"product/x300"}"#,
+                )
+            },
+            line: None,
+            field: "rel",
+            says: "unknown relation `fits_into`",
+        },
+        Breakage {
+            what: "wrong endpoint kind",
+            file: "edges.jsonl",
+            edit: |t| {
+                append(
+                    t,
+                    r#"{"from":"product/x200","rel":"solved_by","to":"product/x300"}"#,
+                )
+            },
+            line: None,
+            field: "from",
+            says: "cannot start at a `product`",
+        },
+        Breakage {
+            what: "text over 64 KiB",
+            file: "nodes.jsonl",
+            edit: |t| {
+                append(
+                    t,
+                    &format!(
+                        r#"{{"id":"faq/huge","kind":"faq","name":"Huge?","text":"{}"}}"#,
+                        "a".repeat(70_000)
+                    ),
+                )
+            },
+            line: None,
+            field: "text",
+            says: "64 KiB",
+        },
+    ];
+    let data = demo_data_dir();
+    let before = content(data.path());
+    for case in cases {
+        let kb = temp();
+        copy_dir(&demo_kb(), kb.path());
+        let path = kb.path().join(case.file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        let broken = (case.edit)(&original);
+        std::fs::write(&path, &broken).unwrap();
+        let appended_line = broken.trim_end().lines().count();
+        let output = run(data.path(), &["import", kb.path().to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: exit code; stderr:\n{stderr}",
+            case.what
+        );
+        let line = case.line.unwrap_or(appended_line);
+        let location = format!("{}:{line}:", path.display());
+        let error = stderr
+            .lines()
+            .find(|l| l.contains(&location))
+            .unwrap_or_else(|| panic!("{}: no error names {location}:\n{stderr}", case.what));
+        assert!(error.contains(case.says), "{}: {error}", case.what);
+        if !case.field.is_empty() {
+            assert!(
+                error.contains(&format!("field `{}`", case.field)),
+                "{}: {error}",
+                case.what
+            );
+        }
+        assert!(stderr.contains("nothing was changed"), "{}", case.what);
+        assert_eq!(
+            content(data.path()),
+            before,
+            "{}: the store changed",
+            case.what
+        );
+    }
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let data = demo_data_dir();
+    let delta = temp();
+    let path = delta.path().join("bad.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"faq/ok\",\"kind\":\"faq\",\"name\":\"Fine?\"}\n\
+         {\"id\":\"faq/a\",\"kind\":\"faq\"}\n\
+         {\"from\":\"faq/ok\",\"rel\":\"about\",\"to\":\"product/nope\"}\n\
+         {\"delete\":\"product/also-nope\"}\n",
+    )
+    .unwrap();
+    let output = run(data.path(), &["import", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for line in 2..=4 {
+        assert!(
+            stderr.contains(&format!("bad.jsonl:{line}:")),
+            "line {line} missing:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("field `name`: is required"), "{stderr}");
+}
+
+#[test]
+fn the_store_survives_the_process_and_deletes_cascade() {
+    let data = demo_data_dir();
+    let before = stats(data.path());
+    let x200_edges = lines(&demo_kb().join("edges.jsonl"))
+        .iter()
+        .filter(|l| l.contains("\"product/x200\""))
+        .count();
+    assert!(x200_edges > 0);
+    let delta = temp();
+    let path = delta.path().join("delete.jsonl");
+    std::fs::write(&path, "{\"delete\":\"product/x200\"}\n").unwrap();
+    let outcome = json(data.path(), &["import", "--json", path.to_str().unwrap()]);
+    assert_eq!(outcome["summary"]["nodes_deleted"], 1);
+    assert_eq!(outcome["summary"]["edges_deleted"], x200_edges);
+    // A new process sees the change: nothing lived only in memory.
+    let after = stats(data.path());
+    assert_eq!(after["nodes"], before["nodes"].as_u64().unwrap() - 1);
+    assert_eq!(
+        after["edges"],
+        before["edges"].as_u64().unwrap() - x200_edges as u64
+    );
+    assert_eq!(
+        after["kb_version"],
+        before["kb_version"].as_u64().unwrap() + 1
+    );
+    let export = temp();
+    ok(data.path(), &["export", export.path().to_str().unwrap()]);
+    let text = std::fs::read_to_string(export.path().join("edges.jsonl")).unwrap();
+    assert!(
+        !text.contains("\"product/x200\""),
+        "an edge of the deleted node survived"
+    );
+}
+
+#[test]
+fn csv_faq_sheet_with_chinese_text_imports_with_about_edges() {
+    let data = demo_data_dir();
+    let before = stats(data.path());
+    let sheet = temp();
+    let path = sheet.path().join("faqs.csv");
+    std::fs::write(
+        &path,
+        "id,question,answer,aliases,lang,about,tags\n\
+         faq/zh-x200-wifi-name,X200 怎么修改 WiFi 名称？,\"登录 Lumora App,进入「网络设置」,\n修改名称后保存即可。\",改wifi名字|WiFi 名称怎么改,zh,product/x200,wifi|setup\n\
+         x300-guest,Does the X300 have a guest network?,Yes: open the app and enable Guest Wi-Fi.,,en,product/x300|product/x200,\n",
+    )
+    .unwrap();
+    let outcome = json(data.path(), &["import", "--json", path.to_str().unwrap()]);
+    assert_eq!(outcome["summary"]["nodes_added"], 2);
+    assert_eq!(outcome["summary"]["edges_added"], 3);
+    let after = stats(data.path());
+    assert_eq!(
+        after["kinds"]["faq"],
+        before["kinds"]["faq"].as_u64().unwrap() + 2
+    );
+    let export = temp();
+    ok(data.path(), &["export", export.path().to_str().unwrap()]);
+    let nodes = std::fs::read_to_string(export.path().join("nodes.jsonl")).unwrap();
+    let faq = nodes
+        .lines()
+        .find(|l| l.contains("faq/zh-x200-wifi-name"))
+        .expect("the Chinese FAQ is stored");
+    let faq: Value = serde_json::from_str(faq).unwrap();
+    assert_eq!(faq["name"], "X200 怎么修改 WiFi 名称？");
+    assert_eq!(faq["aliases"][1], "WiFi 名称怎么改");
+    assert!(faq["text"].as_str().unwrap().contains("\n修改名称"));
+    assert_eq!(faq["lang"], "zh");
+    let edges = std::fs::read_to_string(export.path().join("edges.jsonl")).unwrap();
+    assert!(edges.contains(r#"{"from":"faq/x300-guest","rel":"about","to":"product/x300"}"#));
+}
+
+#[test]
+fn dry_run_reports_changes_without_making_them() {
+    let data = demo_data_dir();
+    let before = content(data.path());
+    let delta = temp();
+    let path = delta.path().join("d.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"faq/new-one\",\"kind\":\"faq\",\"name\":\"New?\",\"text\":\"Yes.\"}\n",
+    )
+    .unwrap();
+    let outcome = json(
+        data.path(),
+        &["import", "--dry-run", "--json", path.to_str().unwrap()],
+    );
+    assert_eq!(outcome["summary"]["nodes_added"], 1);
+    assert_eq!(outcome["dry_run"], true);
+    assert_eq!(content(data.path()), before);
+}
+
+#[test]
+fn missing_kb_files_are_named() {
+    let data = temp();
+    let empty = temp();
+    let output = run(data.path(), &["import", empty.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("schema.yaml"));
+}

@@ -1,0 +1,5 @@
+//! Integration tests: one binary, driving the real `answergraph` CLI (and later the HTTP server)
+//! on temporary data directories with the real ONNX model.
+
+mod common;
+mod kb_files;
