@@ -2,6 +2,8 @@
 //! renders the result (a table, or one JSON object with `--json`). Nothing here touches sled,
 //! tantivy, ONNX or petgraph.
 
+mod ask;
+mod eval;
 mod export;
 mod import;
 mod models;
@@ -9,7 +11,7 @@ mod output;
 mod progress;
 mod search;
 mod stats;
-// mod tune;
+mod tune;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,7 +55,11 @@ pub enum Command {
     /// Search the KB (lexical, dense or hybrid).
     Search(search::Args),
     /// Pick the fusion of retrieval legs on a labelled question file and store it in the KB.
-    // Tune(tune::Args),
+    Tune(tune::Args),
+    /// Answer a question (with confidence, evidence and handoff decision).
+    Ask(ask::Args),
+    /// Measure answer quality on a labelled question file.
+    Eval(eval::Args),
     /// Check or fetch the model files.
     Models(models::Args),
 }
@@ -98,7 +104,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(args, &settings),
         Command::Stats(args) => stats::run(args, &settings),
         Command::Search(args) => search::run(args, &settings),
-        // Command::Tune(args) => tune::run(args, &settings),
+        Command::Tune(args) => tune::run(args, &settings),
+        Command::Ask(args) => ask::run(args, &settings),
+        Command::Eval(args) => eval::run(args, &settings),
         Command::Models(args) => models::run(args, &settings),
     });
     match result {

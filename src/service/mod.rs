@@ -11,15 +11,17 @@
 //! Edges (`cli`, `http`) call one function here per command or route and render the result.
 
 pub mod admin;
-// pub mod answer;
+pub mod answer;
 mod embedding;
 pub mod error;
-// pub mod eval;
+pub mod eval;
 pub mod fusion;
-// mod handoff;
+mod handoff;
+mod privacy;
 pub mod progress;
+pub mod reason;
 pub mod search;
-// mod sessions;
+mod sessions;
 pub mod snapshot;
 pub mod understand;
 pub mod write;
@@ -43,12 +45,15 @@ use embedding::QueryCache;
 use fusion::FusionConfig;
 use snapshot::SnapshotParts;
 
-/// Per-KB settings kept in the store (written by `tune`).
+/// Per-KB settings kept in the store (written by `tune`); unset fields use the defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KbSettings {
     pub fusion: Option<FusionConfig>,
-    /// Answer confidence below which a human is recommended.
+    /// Answer confidence below which no answer is given and a human is recommended.
     pub answer_threshold: Option<f32>,
+    /// Candidate scoring and confidence calibration fitted by `tune`.
+    pub reasoner: Option<reason::Reasoner>,
 }
 
 pub struct KnowledgeBase {
@@ -57,8 +62,10 @@ pub struct KnowledgeBase {
     text: Mutex<TextIndex>,
     embedder: Arc<dyn Embedder>,
     current: ArcSwap<Snapshot>,
+    kb_settings: ArcSwap<KbSettings>,
     write_lock: Mutex<()>,
     query_cache: QueryCache,
+    sessions: sessions::Sessions,
 }
 
 impl KnowledgeBase {
@@ -88,7 +95,17 @@ impl KnowledgeBase {
         let schema = Arc::new(store.schema()?.unwrap_or_default());
         let records = store.nodes()?;
         let edges = store.edges()?;
-        let kb_settings: KbSettings = store.settings()?.unwrap_or_default();
+        // Tuned settings are derived data: unreadable ones (from an older version) fall back to
+        // the defaults until the KB is tuned again.
+        let kb_settings: KbSettings = store.settings().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "ignoring stored KB settings; run `answergraph tune` again");
+            None
+        }).unwrap_or_default();
+        let sessions = sessions::Sessions::new(settings.answer.session_ttl_secs);
+        let expired = sessions.purge(&store, chrono::Utc::now().timestamp_millis())?;
+        if expired > 0 {
+            tracing::info!(expired, "forgot expired conversation sessions");
+        }
 
         if text.kb_version() != Some(kb_version) {
             tracing::info!(
@@ -115,17 +132,30 @@ impl KnowledgeBase {
             vectors: vectors.vectors,
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
-            fusion: kb_settings.fusion.unwrap_or_default(),
         });
         Ok(KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
+            sessions,
             settings: settings.clone(),
             store,
             text: Mutex::new(text),
             embedder,
             current: ArcSwap::from_pointee(snapshot),
+            kb_settings: ArcSwap::from_pointee(kb_settings),
             write_lock: Mutex::new(()),
         })
+    }
+
+    /// The KB's tuned settings (fusion, answer threshold, reasoning parameters).
+    pub fn kb_settings(&self) -> Arc<KbSettings> {
+        self.kb_settings.load_full()
+    }
+
+    /// Stores new KB settings and makes them effective for the next request.
+    pub fn set_kb_settings(&self, settings: KbSettings) -> Result<()> {
+        self.store.put_settings(&settings)?;
+        self.kb_settings.store(Arc::new(settings));
+        Ok(())
     }
 
     /// The currently published KB version with its derived state.

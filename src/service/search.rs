@@ -82,7 +82,7 @@ pub struct SearchResponse {
 }
 
 /// The raw legs for one query, and why dense legs are missing if they are.
-pub(crate) struct Retrieval {
+pub struct Retrieval {
     pub legs: [LegHits; 3],
     pub degraded: Option<String>,
     pub embed_ms: f64,
@@ -117,7 +117,10 @@ impl KnowledgeBase {
             &filter,
             depth,
         )?;
-        let config = request.fusion.unwrap_or(snapshot.fusion);
+        let config = request
+            .fusion
+            .or(self.kb_settings().fusion)
+            .unwrap_or_default();
         let dense_only = FusionConfig {
             weights: LegWeights {
                 lexical: 0.0,

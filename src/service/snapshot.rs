@@ -4,7 +4,7 @@
 //! and publishes it with one pointer swap.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::domain::{Direction, Edge, EdgeKey, KbView, Node, NodeId, NodeMeta, Schema};
 use crate::graph::{KbGraph, RelId};
@@ -12,7 +12,6 @@ use crate::store::NodeRecord;
 use crate::text::TextSearcher;
 use crate::vector::VectorIndex;
 
-use super::fusion::FusionConfig;
 use super::understand::Linker;
 
 /// The vectors of one node: one per question form (name, aliases) and one for its text.
@@ -42,7 +41,8 @@ pub struct Snapshot {
     /// Text vectors (at most one per node).
     pub text_vectors: VectorIndex,
     pub linker: Linker,
-    pub fusion: FusionConfig,
+    /// Analysed terms of each node's name and aliases, computed on first use.
+    name_terms: Vec<OnceLock<Box<[String]>>>,
 }
 
 /// Everything a snapshot is built from.
@@ -55,7 +55,6 @@ pub struct SnapshotParts {
     pub vectors: Vec<NodeVectors>,
     pub dim: usize,
     pub text: TextSearcher,
-    pub fusion: FusionConfig,
 }
 
 impl Snapshot {
@@ -68,7 +67,6 @@ impl Snapshot {
             vectors,
             dim,
             text,
-            fusion,
         } = parts;
         let slots: HashMap<NodeId, u32> = nodes
             .iter()
@@ -117,6 +115,7 @@ impl Snapshot {
         }
         let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
         let linker = Linker::build(&nodes, &schema);
+        let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         Snapshot {
             kb_version,
             schema,
@@ -129,8 +128,22 @@ impl Snapshot {
             question_vectors,
             text_vectors,
             linker,
-            fusion,
+            name_terms,
         }
+    }
+
+    /// The analysed terms of the node's name and aliases (as the text index sees them).
+    pub fn name_terms(&self, slot: u32) -> &[String] {
+        self.name_terms[slot as usize].get_or_init(|| {
+            let node = &self.nodes[slot as usize];
+            let mut terms: Vec<String> = node
+                .question_forms()
+                .flat_map(|form| self.text.word_terms(form))
+                .collect();
+            terms.sort();
+            terms.dedup();
+            terms.into_boxed_slice()
+        })
     }
 
     pub fn node_count(&self) -> usize {

@@ -37,14 +37,17 @@ impl QuestionLang {
     }
 }
 
-/// Chinese when Han characters dominate, English when there are none, mixed otherwise.
+/// Chinese when Han characters dominate, English when there are none, mixed otherwise. A Han
+/// character carries about as much as an English word, so they are weighed against words.
 pub fn detect_lang(text: &str) -> QuestionLang {
     let han = text.chars().filter(|c| is_han(*c)).count();
-    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    match (han, latin) {
-        (0, _) => QuestionLang::En,
-        // One Han character carries about as much as a short English word.
-        (h, l) if h * 3 >= l * 2 => QuestionLang::Zh,
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    match han {
+        0 => QuestionLang::En,
+        h if h >= words => QuestionLang::Zh,
         _ => QuestionLang::Mixed,
     }
 }
@@ -213,8 +216,8 @@ impl Linker {
         // Cue phrases: schema relations, kinds (and their names), attributes, then the lexicon.
         let mut cue_map: HashMap<String, Vec<CueTarget>> = HashMap::new();
         let mut add = |phrase: &str, target: CueTarget| {
-            let phrase = normalize(phrase);
-            if !phrase.is_empty() {
+            let phrase = cue_text(&normalize(phrase)).text;
+            if !phrase.trim().is_empty() {
                 cue_map.entry(phrase).or_default().push(target);
             }
         };
@@ -267,8 +270,17 @@ impl Linker {
         for phrase in all(&lexicon.anaphora) {
             add(&phrase, CueTarget::Anaphora);
         }
-        let mut cue_phrases: Vec<String> = cue_map.keys().cloned().collect();
+        let mut cue_phrases: Vec<String> = cue_map.keys().map(|p| p.trim().to_owned()).collect();
         cue_phrases.sort();
+        cue_phrases.dedup();
+        let mut trimmed: HashMap<String, Vec<CueTarget>> = HashMap::new();
+        for (phrase, targets) in cue_map.drain() {
+            trimmed
+                .entry(phrase.trim().to_owned())
+                .or_default()
+                .extend(targets);
+        }
+        let mut cue_map = trimmed;
         let cue_latin = cue_phrases.iter().map(|p| !p.chars().any(is_han)).collect();
         let cue_targets = cue_phrases
             .iter()
@@ -405,21 +417,23 @@ impl Linker {
         let Some(automaton) = &self.cues else {
             return cues;
         };
-        let chars: Vec<char> = normalized.chars().collect();
+        let text = cue_text(normalized);
+        let chars: Vec<char> = text.text.chars().collect();
         let char_at: Vec<usize> = {
-            let mut map = vec![0; normalized.len() + 1];
-            for (i, (offset, _)) in normalized.char_indices().enumerate() {
+            let mut map = vec![0; text.text.len() + 1];
+            for (i, (offset, _)) in text.text.char_indices().enumerate() {
                 map[offset] = i;
             }
-            map[normalized.len()] = chars.len();
+            map[text.text.len()] = chars.len();
             map
         };
-        for found in automaton.find_overlapping_iter(normalized) {
+        for found in automaton.find_overlapping_iter(&text.text) {
             let index = found.pattern().as_usize();
             let (start, end) = (char_at[found.start()], char_at[found.end()]);
-            if self.cue_latin[index] && !at_word_boundaries(&chars, start, end) {
+            if self.cue_latin[index] && !at_whole_words(&chars, start, end) {
                 continue;
             }
+            let start = text.source[found.start()];
             for target in &self.cue_targets[index] {
                 match target {
                     CueTarget::Relation(rel) => cues.relations.push((*rel, start)),
@@ -449,6 +463,57 @@ fn plural(word: &str) -> String {
     } else {
         format!("{word}s")
     }
+}
+
+/// Normalised text as cue phrases are matched: every Latin word replaced by its English stem
+/// ("replaced", "replaces" → "replac"; "policies" → "polici"), everything else kept, so phrases
+/// match across inflections.
+struct CueText {
+    text: String,
+    /// For each byte of `text`: the character index it came from in the normalised text.
+    source: Vec<usize>,
+}
+
+fn stemmer() -> &'static frostem::Stemmer {
+    static STEMMER: std::sync::OnceLock<frostem::Stemmer> = std::sync::OnceLock::new();
+    STEMMER.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::English))
+}
+
+fn cue_text(normalized: &str) -> CueText {
+    let mut out = CueText {
+        text: String::with_capacity(normalized.len()),
+        source: Vec::with_capacity(normalized.len()),
+    };
+    let chars: Vec<char> = normalized.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_latin_word_char(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_latin_word_char(chars[i]) {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let stem = stemmer().stem(&word);
+            out.text.push_str(&stem);
+            out.source.extend(std::iter::repeat_n(start, stem.len()));
+        } else {
+            let before = out.text.len();
+            out.text.push(chars[i]);
+            out.source
+                .extend(std::iter::repeat_n(i, out.text.len() - before));
+            i += 1;
+        }
+    }
+    out.source.push(chars.len());
+    out
+}
+
+/// A Latin cue phrase must cover whole words of the cue text.
+fn at_whole_words(chars: &[char], start: usize, end: usize) -> bool {
+    let word = |i: usize| chars.get(i).is_some_and(|c| is_latin_word_char(*c));
+    let splits_start = start > 0 && word(start) && word(start - 1);
+    let splits_end = end > 0 && word(end - 1) && word(end);
+    !splits_start && !splits_end
 }
 
 /// A Latin mention must not start or end inside a word; a trailing plural or possessive `s`
@@ -588,5 +653,7 @@ mod tests {
         assert_eq!(cues.relations.len(), 1);
         let cues = linker.cues(&normalize("which policies apply"));
         assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
+        let cues = linker.cues(&normalize("is the X200 covered by the warranty"));
+        assert_eq!(cues.relations.len(), 1, "stemmed phrase `cover by` matches");
     }
 }

@@ -288,7 +288,6 @@ impl KnowledgeBase {
             vectors,
             dim: self.embedder.dim(),
             text: searcher,
-            fusion: snapshot.fusion,
         });
         self.current.store(Arc::new(next));
         outcome.kb_version = kb_version;

@@ -1,0 +1,451 @@
+//! The answer pipeline: understand the question (normalise, language, entities, cues), resolve
+//! it against the conversation, retrieve, reason over the graph, pick the best answer with a
+//! calibrated confidence, decide on a human handoff, remember the turn and log the query.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::QueryRecord;
+use crate::text::TextFilter;
+
+use super::handoff::{decide, Handoff};
+use super::reason::{anchors, candidates, rank, sigmoid, Candidate, Evidence, Source, FEATURES};
+use super::understand::{detect_lang, normalize};
+use super::{privacy, KnowledgeBase, Result, Snapshot};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AnswerRequest {
+    pub question: String,
+    pub session_id: Option<String>,
+    /// Include how the question was understood and how candidates were scored.
+    #[serde(default)]
+    pub explain: bool,
+}
+
+/// How a question was understood and its candidates scored (`explain: true`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub normalized: String,
+    pub entities: Vec<ExplainedAnchor>,
+    pub relations: Vec<String>,
+    pub kinds: Vec<String>,
+    pub attributes: Vec<String>,
+    pub candidates: Vec<ExplainedCandidate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedAnchor {
+    pub node_id: String,
+    pub weight: f32,
+    pub from_context: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedCandidate {
+    pub node_id: String,
+    /// σ(logit): the model's probability that this candidate is right.
+    pub score: f32,
+    pub logit: f32,
+    /// (feature, value, contribution to the logit) for every non-zero feature.
+    pub features: Vec<(&'static str, f32, f32)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+}
+
+/// An answer with what it was chosen from (for evaluation and fitting).
+pub(crate) struct Answered {
+    pub response: AnswerResponse,
+    pub candidates: Vec<Candidate>,
+    /// The question's best question-form cosine.
+    pub best_cosine: f32,
+}
+
+/// How an answer call treats its side effects.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerOptions {
+    /// Store the (masked) question in the query log.
+    pub log: bool,
+    /// Keep the session in the store (so another process can continue it).
+    pub persist_session: bool,
+}
+
+/// An attribute the question asked for, with its value on the answer node.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttributeAnswer {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerNode {
+    pub node_id: String,
+    pub kind: String,
+    pub name: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<AttributeAnswer>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    pub node_id: String,
+    pub kind: String,
+    pub name: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidencePath {
+    /// Node ids and the relation names walked between them (inverse names when walked backward).
+    pub path: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<String>,
+    pub question: String,
+    pub lang: &'static str,
+    pub answer: Option<AnswerNode>,
+    pub confidence: f32,
+    pub alternatives: Vec<Alternative>,
+    pub evidence: Vec<EvidencePath>,
+    pub handoff: Handoff,
+    pub degraded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    pub kb_version: u64,
+    pub timings_ms: BTreeMap<&'static str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// Confidence below which no answer is given and a human is recommended (until `tune` sets one
+/// for the KB).
+pub const DEFAULT_THRESHOLD: f32 = 0.45;
+const ALTERNATIVES: usize = 5;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A time-ordered, unique query id: milliseconds then randomness, in hex.
+fn query_id(now_ms: i64) -> String {
+    format!("{:012x}{:08x}", now_ms, rand::random::<u32>())
+}
+
+impl KnowledgeBase {
+    /// Answers a customer's question. Fails only for an empty or too long question or a store
+    /// failure; embedding trouble degrades to lexical retrieval (`degraded: true`).
+    pub fn answer(
+        &self,
+        request: &AnswerRequest,
+        options: AnswerOptions,
+    ) -> Result<AnswerResponse> {
+        self.answer_with_candidates(request, options)
+            .map(|answered| answered.response)
+    }
+
+    /// [`KnowledgeBase::answer`], also returning the ranked candidates (for evaluation and
+    /// fitting).
+    pub(crate) fn answer_with_candidates(
+        &self,
+        request: &AnswerRequest,
+        options: AnswerOptions,
+    ) -> Result<Answered> {
+        let started = Instant::now();
+        let question = request.question.trim();
+        self.check_question("question", question)?;
+        if let Some(id) = &request.session_id {
+            if id.is_empty() || id.len() > 128 {
+                return Err(super::ServiceError::bad_request(
+                    "session_id",
+                    "must be 1 to 128 characters",
+                ));
+            }
+        }
+        let snapshot = self.snapshot();
+        let now = now_ms();
+        let mut session = match &request.session_id {
+            Some(id) => Some(
+                self.sessions
+                    .load(&self.store, id, now, options.persist_session)?,
+            ),
+            None => None,
+        };
+        let context: Vec<u32> = session
+            .as_ref()
+            .map(|s| {
+                s.entities
+                    .iter()
+                    .filter_map(|id| snapshot.slot_of(id))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let mut timings = BTreeMap::new();
+        let stage = Instant::now();
+        let normalized = normalize(question);
+        let lang = detect_lang(&normalized);
+        let links = snapshot.linker.link(&normalized);
+        let cues = snapshot.linker.cues(&normalized);
+        let kb_settings = self.kb_settings();
+        let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
+        let anchors = anchors(&links, &context, &cues);
+        timings.insert("understand", ms(stage));
+
+        // A follow-up that names nothing is retrieved together with what it refers back to.
+        let mut query_text = question.to_owned();
+        if let Some(anchor) = anchors.iter().find(|a| a.from_context) {
+            if links.is_empty() {
+                query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
+            }
+        }
+        let depth = self.settings.search.leg_depth;
+        let retrieval =
+            self.retrieve(&snapshot, &query_text, true, &TextFilter::default(), depth)?;
+        timings.insert("embed", retrieval.embed_ms);
+        timings.insert("lexical", retrieval.lexical_ms);
+        timings.insert("dense", retrieval.dense_ms);
+        let query_vector = if retrieval.degraded.is_none() {
+            self.query_vector(&query_text).ok()
+        } else {
+            None
+        };
+
+        let stage = Instant::now();
+        let rest_terms = snapshot
+            .text
+            .word_terms(&outside_mentions(&normalized, &links));
+        let ranked = rank(
+            candidates(&Evidence {
+                snapshot: &snapshot,
+                anchors: &anchors,
+                rest_terms: &rest_terms,
+                cues: &cues,
+                retrieval: &retrieval,
+                query_vector: query_vector.as_deref().map(Vec::as_slice),
+                max_hops: self.settings.answer.max_hops,
+            }),
+            &reasoner,
+        );
+        timings.insert("reason", ms(stage));
+
+        let stage = Instant::now();
+        let best_cosine = retrieval.legs[1].hits.first().map_or(0.0, |h| h.1);
+        let confidence = ranked.first().map_or(0.0, |top| {
+            reasoner.confidence(top.logit, ranked.get(1).map(|c| c.logit), best_cosine)
+        });
+        let threshold = kb_settings.answer_threshold.unwrap_or(DEFAULT_THRESHOLD);
+        let confident = confidence >= threshold && !ranked.is_empty();
+        let failed_streak = session.as_ref().map_or(0, |s| s.failed_streak);
+        let handoff = decide(
+            &cues,
+            question,
+            confident,
+            failed_streak,
+            self.settings.answer.max_failed_turns,
+        );
+        let best = ranked.first().filter(|_| confident);
+        let answer = best.map(|c| answer_node(&snapshot, c));
+        let alternatives = ranked
+            .iter()
+            .skip(usize::from(best.is_some()))
+            .take(ALTERNATIVES)
+            .map(|c| {
+                let node = snapshot.node_at(c.slot);
+                Alternative {
+                    node_id: node.id.to_string(),
+                    kind: node.kind.to_string(),
+                    name: node.name.clone(),
+                    score: round3(sigmoid(c.logit)),
+                }
+            })
+            .collect();
+        let evidence = best
+            .map(|c| evidence_of(&snapshot, c))
+            .into_iter()
+            .collect();
+        timings.insert("assemble", ms(stage));
+
+        if let Some(state) = session.as_mut() {
+            let mentioned: Vec<String> = anchors
+                .iter()
+                .filter(|a| !a.from_context)
+                .map(|a| snapshot.node_at(a.slot).id.to_string())
+                .collect();
+            let answered = answer.as_ref().map(|a| a.node_id.as_str());
+            state.record(&mentioned, answered, !confident, now);
+        }
+        if let Some(state) = session {
+            self.sessions
+                .save(&self.store, state, options.persist_session)?;
+        }
+        let explain = request.explain.then(|| Explanation {
+            normalized: normalized.clone(),
+            entities: anchors
+                .iter()
+                .map(|a| ExplainedAnchor {
+                    node_id: snapshot.node_at(a.slot).id.to_string(),
+                    weight: round3(a.weight),
+                    from_context: a.from_context,
+                })
+                .collect(),
+            relations: cues
+                .relations
+                .iter()
+                .map(|(r, _)| snapshot.rel_name(*r).to_owned())
+                .collect(),
+            kinds: cues.kinds.iter().map(|(k, _)| k.clone()).collect(),
+            attributes: cues.attributes.iter().map(|(a, _)| a.clone()).collect(),
+            candidates: ranked
+                .iter()
+                .take(10)
+                .map(|c| ExplainedCandidate {
+                    node_id: snapshot.node_at(c.slot).id.to_string(),
+                    score: round3(sigmoid(c.logit)),
+                    logit: round3(c.logit),
+                    features: FEATURES
+                        .iter()
+                        .zip(c.features)
+                        .zip(&reasoner.weights)
+                        .filter(|((_, x), _)| *x != 0.0)
+                        .map(|((name, x), w)| (*name, round3(x), round3(x * w)))
+                        .collect(),
+                    path: c
+                        .path
+                        .as_ref()
+                        .map(|p| path_names(&snapshot, p))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        });
+        let total = ms(started);
+        timings.insert("total", total);
+        let query_id = options.log.then(|| query_id(now));
+        let response = AnswerResponse {
+            query_id,
+            question: question.to_owned(),
+            lang: lang.as_str(),
+            answer,
+            confidence: round3(confidence),
+            alternatives,
+            evidence,
+            handoff,
+            degraded: retrieval.degraded.is_some(),
+            session_id: request.session_id.clone(),
+            kb_version: snapshot.kb_version,
+            timings_ms: timings
+                .into_iter()
+                .map(|(k, v)| (k, round3(v as f32) as f64))
+                .collect(),
+            explain,
+        };
+        if let Some(id) = &response.query_id {
+            self.log_query(id, now, &response)?;
+        }
+        Ok(Answered {
+            response,
+            candidates: ranked,
+            best_cosine,
+        })
+    }
+
+    fn log_query(&self, id: &str, now: i64, response: &AnswerResponse) -> Result<()> {
+        let record = QueryRecord {
+            query_id: id.to_owned(),
+            at_ms: now,
+            question: self
+                .settings
+                .log
+                .keep_question_text
+                .then(|| privacy::mask(&response.question)),
+            lang: response.lang.to_owned(),
+            answer_id: response.answer.as_ref().map(|a| a.node_id.clone()),
+            confidence: response.confidence,
+            handoff_reason: response.handoff.reason.map(|r| r.as_str().to_owned()),
+            session_id: response.session_id.clone(),
+            total_ms: response
+                .timings_ms
+                .get("total")
+                .copied()
+                .unwrap_or_default(),
+            timings_ms: response
+                .timings_ms
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect(),
+            degraded: response.degraded,
+        };
+        Ok(self.store.put_query(&record)?)
+    }
+}
+
+/// The question with its entity mentions blanked out: what is left says what the answer itself
+/// is about.
+fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> String {
+    let mut chars: Vec<char> = normalized.chars().collect();
+    let len = chars.len();
+    for link in links {
+        chars[link.start.min(len)..link.end.min(len)].fill(' ');
+    }
+    chars.into_iter().collect()
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
+
+fn round3(value: f32) -> f32 {
+    (value * 1000.0).round() / 1000.0
+}
+
+fn answer_node(snapshot: &Snapshot, candidate: &Candidate) -> AnswerNode {
+    let node = snapshot.node_at(candidate.slot);
+    let attribute = candidate.attribute.as_ref().and_then(|key| {
+        node.attrs.get(key).map(|value| AttributeAnswer {
+            key: key.clone(),
+            value: value.display(),
+        })
+    });
+    let text = match &attribute {
+        Some(attribute) => format!(
+            "{} — {}: {}",
+            node.name,
+            attribute.key.replace('_', " "),
+            attribute.value
+        ),
+        None if node.text.is_empty() => node.name.clone(),
+        None => node.text.clone(),
+    };
+    AnswerNode {
+        node_id: node.id.to_string(),
+        kind: node.kind.to_string(),
+        name: node.name.clone(),
+        text,
+        attribute,
+        source: candidate.source(),
+    }
+}
+
+fn path_names(snapshot: &Snapshot, path: &crate::graph::Path) -> Vec<String> {
+    let mut out = vec![snapshot.node_at(path.start).id.to_string()];
+    for step in &path.steps {
+        out.push(snapshot.step_name(step.rel, step.direction).to_owned());
+        out.push(snapshot.node_at(step.to).id.to_string());
+    }
+    out
+}
+
+fn evidence_of(snapshot: &Snapshot, candidate: &Candidate) -> EvidencePath {
+    let source = candidate.source();
+    let path = match (&candidate.path, source) {
+        (Some(path), Source::Graph) => path_names(snapshot, path),
+        _ => vec![snapshot.node_at(candidate.slot).id.to_string()],
+    };
+    EvidencePath { path, source }
+}

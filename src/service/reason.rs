@@ -1,0 +1,621 @@
+//! Turning a question's understanding and retrieval legs into ranked answer candidates with a
+//! calibrated probability of being right.
+//!
+//! Candidates come from three places: the retrieval legs (FAQ and other text matches), the
+//! entities the question names (or the conversation refers back to), and the ends of graph paths
+//! walked out from those entities (up to `max_hops`, preferring relations the question asks
+//! about). Each candidate is described by the same [`FEATURES`] — absolute similarities, ranks in
+//! each leg, whether it is named, holds the attribute asked for, is of the kind asked for, and
+//! the best path's coverage of the question's relation cues, length and uncued steps — so an FAQ
+//! hit and a graph answer compete on one scale: `p = σ(w · features)`, a logistic model.
+//!
+//! The weights are data ([`Reasoner`]): defaults fitted on the demo KB's labelled questions, and
+//! `answergraph tune` refits them (and the confidence calibration) on any KB's own questions.
+//! Features are KB-independent by construction: nothing here knows a kind, relation or node name.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::graph::Path;
+use crate::vector::dot;
+
+use super::search::Retrieval;
+use super::snapshot::Snapshot;
+use super::understand::{Cues, Link};
+
+/// Names of the features, in order (also the order of [`Reasoner::weights`]).
+pub const FEATURES: [&str; 22] = [
+    "question_cosine",
+    "text_cosine",
+    "lexical_relative",
+    "lexical_reciprocal_rank",
+    "dense_reciprocal_rank",
+    "named",
+    "from_context",
+    "holds_attribute_asked",
+    "named_in_relational_question",
+    "kind_asked",
+    "kind_not_asked",
+    "reached_by_path",
+    "path_cue_coverage",
+    "path_uncued_steps",
+    "path_hops",
+    "path_anchor_weight",
+    "path_inner_similarity",
+    "path_without_relation_cue",
+    "path_ends_with_asked_relation",
+    "path_anchor_share",
+    "name_matches_rest_of_question",
+    "path_explains_rest_of_question",
+];
+pub const F: usize = FEATURES.len();
+
+/// A linear scorer over [`FEATURES`] (candidates are ranked by `w · features`, a softmax over a
+/// question's candidates) and the calibration of the best candidate's score into a confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reasoner {
+    pub weights: Vec<f32>,
+    /// Confidence = σ(a · top score + b · margin to the runner-up + c · the question's best
+    /// question-form cosine + d).
+    pub calibration: [f32; 4],
+}
+
+impl Default for Reasoner {
+    /// Fitted with `answergraph tune kg_data/demo/eval/questions.jsonl` on the demo KB (see
+    /// BENCHMARKS.md); applies to any KB until that KB is tuned on its own questions.
+    fn default() -> Self {
+        Self {
+            weights: DEFAULT_WEIGHTS.to_vec(),
+            calibration: DEFAULT_CALIBRATION,
+        }
+    }
+}
+
+const DEFAULT_WEIGHTS: [f32; F] = [
+    4.0, 2.0, 1.5, 1.0, 1.0, 1.0, 0.8, 3.0, -1.5, 1.0, -1.0, 0.5, 3.0, -1.0, -0.5, 1.0, 1.0, -1.0,
+    1.5, 1.0, 2.0, 1.0,
+];
+const DEFAULT_CALIBRATION: [f32; 4] = [1.0, 0.5, 0.0, -4.0];
+
+/// What calibration sees of a question besides its candidates' scores.
+const MAX_MARGIN: f32 = 4.0;
+
+impl Reasoner {
+    pub fn logit(&self, features: &[f32; F]) -> f32 {
+        self.weights.iter().zip(features).map(|(w, x)| w * x).sum()
+    }
+
+    /// The confidence that the best candidate is right, from its score, its margin over the
+    /// runner-up and how close the question came to any question form in the KB.
+    pub fn confidence(&self, top: f32, second: Option<f32>, best_cosine: f32) -> f32 {
+        sigmoid(dot4(
+            &self.calibration,
+            &calibration_inputs(top, second, best_cosine),
+        ))
+    }
+}
+
+fn calibration_inputs(top: f32, second: Option<f32>, best_cosine: f32) -> [f32; 4] {
+    let margin = second.map_or(MAX_MARGIN, |s| (top - s).min(MAX_MARGIN));
+    [top, margin, best_cosine, 1.0]
+}
+
+fn dot4(a: &[f32; 4], b: &[f32; 4]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// An entity a path can start from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub slot: u32,
+    pub weight: f32,
+    pub from_context: bool,
+}
+
+/// Where a candidate's strongest evidence came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Retrieval,
+    Graph,
+    Entity,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub slot: u32,
+    pub features: [f32; F],
+    pub logit: f32,
+    pub path: Option<Path>,
+    /// The attribute the question asks for, when this node holds it.
+    pub attribute: Option<String>,
+}
+
+impl Candidate {
+    pub fn source(&self) -> Source {
+        let f = &self.features;
+        if f[11] > 0.0 && f[5] == 0.0 && f[6] == 0.0 {
+            Source::Graph
+        } else if f[5] > 0.0 || f[6] > 0.0 {
+            Source::Entity
+        } else {
+            Source::Retrieval
+        }
+    }
+}
+
+/// How much a typo-tolerant mention and a conversation entity count, relative to an exact one.
+const FUZZY_ANCHOR: f32 = 0.75;
+const CONTEXT_ANCHOR: f32 = 0.85;
+
+/// Anchors from the question's links, plus the conversation's entities when the question refers
+/// back to them or names none of its own.
+pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
+    let mut best: HashMap<u32, Anchor> = HashMap::new();
+    let mut add = |anchor: Anchor| {
+        best.entry(anchor.slot)
+            .and_modify(|a| {
+                if anchor.weight > a.weight {
+                    *a = anchor;
+                }
+            })
+            .or_insert(anchor);
+    };
+    for link in links {
+        let base = if link.exact { 1.0 } else { FUZZY_ANCHOR };
+        let short = if link.length <= 2 { 0.7 } else { 1.0 };
+        add(Anchor {
+            slot: link.slot,
+            weight: base * short / (link.ambiguity as f32).sqrt(),
+            from_context: false,
+        });
+    }
+    if cues.anaphora || links.is_empty() {
+        for (age, &slot) in context.iter().enumerate() {
+            add(Anchor {
+                slot,
+                weight: CONTEXT_ANCHOR * 0.85f32.powi(age as i32),
+                from_context: true,
+            });
+        }
+    }
+    let mut anchors: Vec<Anchor> = best.into_values().collect();
+    anchors.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.slot.cmp(&b.slot)));
+    anchors
+}
+
+/// Everything a question's candidates are described from.
+pub struct Evidence<'a> {
+    pub snapshot: &'a Snapshot,
+    pub anchors: &'a [Anchor],
+    /// Analysed terms of the question outside the entity mentions ("warranty" in "what's the
+    /// warranty on the Z5").
+    pub rest_terms: &'a [String],
+    pub cues: &'a Cues,
+    pub retrieval: &'a Retrieval,
+    pub query_vector: Option<&'a [f32]>,
+    pub max_hops: usize,
+}
+
+/// Nodes kept per depth while walking out from an anchor.
+const FRONTIER: usize = 1000;
+/// Anchors walked from.
+const MAX_ANCHORS: usize = 8;
+/// How many of each leg's hits become candidates.
+const LEG_CANDIDATES: usize = 30;
+/// Factor for a step along a relation the question does not mention (beam ordering only).
+const UNCUED_STEP: f32 = 0.5;
+
+/// The best path found to a node: (cued relations covered, uncued steps, hops, anchor weight).
+#[derive(Debug, Clone)]
+struct PathSummary {
+    path: Path,
+    covered: usize,
+    uncued: usize,
+    anchor_weight: f32,
+    inner_similarity: f32,
+    /// Share of the question's remaining words named by the nodes the path walks through.
+    explained: f32,
+    last_cued: bool,
+}
+
+impl PathSummary {
+    fn rank_key(
+        &self,
+    ) -> (
+        usize,
+        bool,
+        std::cmp::Reverse<usize>,
+        std::cmp::Reverse<usize>,
+        i32,
+    ) {
+        (
+            self.covered,
+            self.last_cued,
+            std::cmp::Reverse(self.uncued),
+            std::cmp::Reverse(self.path.hops()),
+            (self.anchor_weight * 1000.0) as i32,
+        )
+    }
+}
+
+/// Describes every candidate with its features (unscored).
+pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
+    let snapshot = evidence.snapshot;
+    let cues = evidence.cues;
+    let cued: HashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
+    let kinds: HashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
+    let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
+    let legs = &evidence.retrieval.legs;
+
+    let mut cosines: HashMap<u32, (f32, f32)> = HashMap::new();
+    let mut cosine = |slot: u32| -> (f32, f32) {
+        *cosines
+            .entry(slot)
+            .or_insert_with(|| match evidence.query_vector {
+                Some(query) => (
+                    best_cosine(snapshot.question_vectors.owner_vectors(slot), query),
+                    best_cosine(snapshot.text_vectors.owner_vectors(slot), query),
+                ),
+                None => (0.0, 0.0),
+            })
+    };
+
+    // Candidate set: leg hits, anchors, path ends.
+    let mut slots: Vec<u32> = Vec::new();
+    let mut seen: HashSet<u32> = HashSet::new();
+    for leg in legs.iter() {
+        for &(slot, _) in leg.hits.iter().take(LEG_CANDIDATES) {
+            if seen.insert(slot) {
+                slots.push(slot);
+            }
+        }
+    }
+    for anchor in evidence.anchors {
+        if seen.insert(anchor.slot) {
+            slots.push(anchor.slot);
+        }
+    }
+    let rest: HashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let mut name_matches: HashMap<u32, f32> = HashMap::new();
+    let mut name_match = |slot: u32| -> f32 {
+        if rest.is_empty() {
+            return 0.0;
+        }
+        *name_matches.entry(slot).or_insert_with(|| {
+            let matched = snapshot
+                .name_terms(slot)
+                .iter()
+                .filter(|t| rest.contains(t.as_str()))
+                .count();
+            matched as f32 / rest.len() as f32
+        })
+    };
+    let mut paths: HashMap<u32, PathSummary> = HashMap::new();
+    let mut reached_from: HashMap<u32, HashSet<u32>> = HashMap::new();
+    for anchor in evidence.anchors.iter().take(MAX_ANCHORS) {
+        // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
+        // names echo the question): many paths into one hub cannot crowd out the rest.
+        let mut frontier: Vec<(f32, Path)> = vec![(
+            anchor.weight,
+            Path {
+                start: anchor.slot,
+                steps: Vec::new(),
+            },
+        )];
+        for _ in 0..evidence.max_hops {
+            let mut next: HashMap<u32, (f32, Path)> = HashMap::new();
+            for (weight, path) in &frontier {
+                for step in snapshot.graph.steps_from(path.end()) {
+                    if step.to == path.start || path.steps.iter().any(|s| s.to == step.to) {
+                        continue;
+                    }
+                    let factor = if cued.contains(&step.rel) {
+                        1.0
+                    } else {
+                        UNCUED_STEP
+                    };
+                    let relevance = 1.0 + name_match(step.to);
+                    let score = weight * factor * step.weight.clamp(0.1, 1.0) * relevance;
+                    if next.get(&step.to).is_none_or(|(best, _)| score > *best) {
+                        let mut longer = path.clone();
+                        longer.steps.push(step);
+                        next.insert(step.to, (score, longer));
+                    }
+                }
+            }
+            let mut next: Vec<(f32, Path)> = next.into_values().collect();
+            next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.end().cmp(&b.1.end())));
+            next.truncate(FRONTIER);
+            for (_, path) in &next {
+                let used: HashSet<u16> = path
+                    .steps
+                    .iter()
+                    .map(|s| s.rel)
+                    .filter(|r| cued.contains(r))
+                    .collect();
+                let inner = &path.steps[..path.steps.len() - 1];
+                let inner_similarity = inner.iter().map(|s| cosine(s.to).0).fold(0.0f32, f32::max);
+                let explained = explained_by(snapshot, path, &rest);
+                let summary = PathSummary {
+                    path: path.clone(),
+                    covered: used.len(),
+                    uncued: path.steps.iter().filter(|s| !cued.contains(&s.rel)).count(),
+                    anchor_weight: anchor.weight,
+                    inner_similarity,
+                    explained,
+                    last_cued: path.steps.last().is_some_and(|s| cued.contains(&s.rel)),
+                };
+                let end = path.end();
+                reached_from.entry(end).or_default().insert(anchor.slot);
+                let better = paths
+                    .get(&end)
+                    .is_none_or(|best| summary.rank_key() > best.rank_key());
+                if better {
+                    if !paths.contains_key(&end) && seen.insert(end) {
+                        slots.push(end);
+                    }
+                    paths.insert(end, summary);
+                }
+            }
+            frontier = next;
+        }
+    }
+
+    let ranks = |leg: usize| -> HashMap<u32, (usize, f32)> {
+        legs[leg]
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(i, &(slot, score))| (slot, (i + 1, score)))
+            .collect()
+    };
+    let (lexical, dense_q, dense_t) = (ranks(0), ranks(1), ranks(2));
+    let lexical_top = legs[0].hits.first().map_or(1.0, |h| h.1.max(1e-6));
+    let named: HashMap<u32, &Anchor> = evidence.anchors.iter().map(|a| (a.slot, a)).collect();
+    let relational = !cued.is_empty();
+    let walked = evidence.anchors.len().clamp(1, MAX_ANCHORS) as f32;
+
+    slots
+        .into_iter()
+        .map(|slot| {
+            let node = snapshot.node_at(slot);
+            let (question_cosine, text_cosine) = cosine(slot);
+            let anchor = named.get(&slot);
+            let direct = anchor.filter(|a| !a.from_context).map_or(0.0, |a| a.weight);
+            let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
+            let attribute = attributes
+                .iter()
+                .find(|a| node.attrs.contains_key(**a))
+                .filter(|_| anchor.is_some())
+                .map(|a| (*a).to_owned());
+            let path = paths.get(&slot);
+            let mut f = [0f32; F];
+            f[0] = question_cosine;
+            f[1] = text_cosine;
+            f[2] = lexical.get(&slot).map_or(0.0, |(_, s)| s / lexical_top);
+            f[3] = lexical.get(&slot).map_or(0.0, |(r, _)| 1.0 / *r as f32);
+            f[4] = [&dense_q, &dense_t]
+                .iter()
+                .filter_map(|leg| leg.get(&slot))
+                .map(|(r, _)| 1.0 / *r as f32)
+                .fold(0.0, f32::max);
+            f[5] = direct;
+            f[6] = context;
+            f[7] = if attribute.is_some() {
+                direct.max(context)
+            } else {
+                0.0
+            };
+            f[8] = if relational { direct } else { 0.0 };
+            f[9] = f32::from(u8::from(
+                !kinds.is_empty() && kinds.contains(node.kind.as_str()),
+            ));
+            f[10] = f32::from(u8::from(
+                !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
+            ));
+            if let Some(summary) = path {
+                f[11] = 1.0;
+                f[12] = if relational {
+                    summary.covered as f32 / cued.len() as f32
+                } else {
+                    0.0
+                };
+                f[13] = summary.uncued as f32 / 3.0;
+                f[14] = summary.path.hops() as f32 / 3.0;
+                f[15] = summary.anchor_weight;
+                f[16] = summary.inner_similarity;
+                f[17] = f32::from(u8::from(!relational));
+                f[18] = f32::from(u8::from(summary.last_cued));
+                f[19] = reached_from
+                    .get(&slot)
+                    .map_or(0.0, |a| a.len() as f32 / walked);
+                f[21] = summary.explained;
+            }
+            f[20] = name_match(slot);
+            Candidate {
+                slot,
+                features: f,
+                logit: 0.0,
+                path: path.map(|p| p.path.clone()),
+                attribute,
+            }
+        })
+        .collect()
+}
+
+/// Scores candidates with `reasoner` and sorts them, best first.
+pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidate> {
+    for candidate in &mut candidates {
+        candidate.logit = reasoner.logit(&candidate.features);
+    }
+    candidates.sort_by(|a, b| b.logit.total_cmp(&a.logit).then(a.slot.cmp(&b.slot)));
+    candidates
+}
+
+/// The share of `rest` named by the nodes after the path's start.
+fn explained_by(snapshot: &Snapshot, path: &Path, rest: &HashSet<&str>) -> f32 {
+    if rest.is_empty() {
+        return 0.0;
+    }
+    let mut named: HashSet<&str> = HashSet::new();
+    for step in &path.steps {
+        for term in snapshot.name_terms(step.to) {
+            if rest.contains(term.as_str()) {
+                named.insert(term.as_str());
+            }
+        }
+    }
+    named.len() as f32 / rest.len() as f32
+}
+
+fn best_cosine<'a>(vectors: impl Iterator<Item = &'a [f32]>, query: &[f32]) -> f32 {
+    vectors.map(|v| dot(v, query)).fold(0.0, f32::max)
+}
+
+/// One question's candidates with which of them are right, for fitting.
+#[derive(Debug, Clone)]
+pub struct TrainingQuestion {
+    pub candidates: Vec<[f32; F]>,
+    pub right: Vec<bool>,
+    /// The question's best question-form cosine (a calibration input).
+    pub best_cosine: f32,
+}
+
+/// Fits the weights with a listwise loss — the softmax probability of a question's right
+/// candidates, L2-regularised, by full-batch Adam — then the confidence calibration (logistic
+/// regression of "the top candidate is right" on its score, margin and the question's best
+/// cosine). Questions without a right candidate only inform the calibration.
+pub fn fit(questions: &[TrainingQuestion], start: &Reasoner) -> Reasoner {
+    let mut weights: Vec<f32> = start.weights.clone();
+    weights.resize(F, 0.0);
+    let ranked: Vec<&TrainingQuestion> = questions
+        .iter()
+        .filter(|q| q.right.iter().any(|r| *r))
+        .collect();
+    let n = ranked.len().max(1) as f32;
+    let (l2, rate) = (0.002f32, 0.05f32);
+    let (mut m, mut v) = (vec![0f32; F], vec![0f32; F]);
+    for step in 1..=800 {
+        let mut gradient = [0f32; F];
+        for question in &ranked {
+            let logits: Vec<f32> = question
+                .candidates
+                .iter()
+                .map(|f| weights.iter().zip(f).map(|(w, x)| w * x).sum())
+                .collect();
+            let top = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let exp: Vec<f32> = logits.iter().map(|z| (z - top).exp()).collect();
+            let total: f32 = exp.iter().sum();
+            let right: f32 = exp
+                .iter()
+                .zip(&question.right)
+                .filter(|(_, r)| **r)
+                .map(|(e, _)| e)
+                .sum();
+            for ((features, e), is_right) in
+                question.candidates.iter().zip(&exp).zip(&question.right)
+            {
+                let p = e / total;
+                let q = if *is_right { e / right } else { 0.0 };
+                for (g, x) in gradient.iter_mut().zip(features) {
+                    *g += (p - q) * x / n;
+                }
+            }
+        }
+        for i in 0..F {
+            let g = gradient[i] + l2 * weights[i];
+            m[i] = 0.9 * m[i] + 0.1 * g;
+            v[i] = 0.999 * v[i] + 0.001 * g * g;
+            let m_hat = m[i] / (1.0 - 0.9f32.powi(step));
+            let v_hat = v[i] / (1.0 - 0.999f32.powi(step));
+            weights[i] -= rate * m_hat / (v_hat.sqrt() + 1e-8);
+        }
+    }
+    let model = Reasoner {
+        weights,
+        calibration: start.calibration,
+    };
+    let calibration = fit_calibration(questions, &model);
+    Reasoner {
+        calibration,
+        ..model
+    }
+}
+
+fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; 4] {
+    let samples: Vec<([f32; 4], f32)> = questions
+        .iter()
+        .filter(|q| !q.candidates.is_empty())
+        .map(|q| {
+            let mut logits: Vec<(f32, bool)> = q
+                .candidates
+                .iter()
+                .zip(&q.right)
+                .map(|(f, r)| (model.logit(f), *r))
+                .collect();
+            logits.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let inputs = calibration_inputs(logits[0].0, logits.get(1).map(|s| s.0), q.best_cosine);
+            (inputs, f32::from(u8::from(logits[0].1)))
+        })
+        .collect();
+    let mut params = [1.0f32, 0.5, 0.0, 0.0];
+    let n = samples.len().max(1) as f32;
+    let (mut m, mut v) = ([0f32; 4], [0f32; 4]);
+    for step in 1..=3000 {
+        let mut gradient = [0f32; 4];
+        for (x, y) in &samples {
+            let p = sigmoid(dot4(&params, x));
+            for (g, xi) in gradient.iter_mut().zip(x) {
+                *g += (p - y) * xi / n;
+            }
+        }
+        for i in 0..4 {
+            m[i] = 0.9 * m[i] + 0.1 * gradient[i];
+            v[i] = 0.999 * v[i] + 0.001 * gradient[i] * gradient[i];
+            let m_hat = m[i] / (1.0 - 0.9f32.powi(step));
+            let v_hat = v[i] / (1.0 - 0.999f32.powi(step));
+            params[i] -= 0.05 * m_hat / (v_hat.sqrt() + 1e-8);
+        }
+    }
+    params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_learns_which_feature_separates() {
+        // Candidates are right exactly when feature 1 is high.
+        let questions: Vec<TrainingQuestion> = (0..40)
+            .map(|i| {
+                let mut right = [0f32; F];
+                right[0] = 0.8 + (i % 5) as f32 * 0.02;
+                let mut wrong = [0f32; F];
+                wrong[0] = 0.3;
+                wrong[2] = 1.0;
+                TrainingQuestion {
+                    candidates: vec![right, wrong],
+                    right: vec![true, false],
+                    best_cosine: 0.8,
+                }
+            })
+            .collect();
+        let start = Reasoner {
+            weights: vec![0.0; F],
+            calibration: [1.0, 0.0, 0.0, 0.0],
+        };
+        let model = fit(&questions, &start);
+        assert!(model.weights[0] > 0.5, "{:?}", model.weights);
+        assert!(model.weights[2] < 0.0, "{:?}", model.weights);
+        let top = model.logit(&questions[0].candidates[0]);
+        let second = model.logit(&questions[0].candidates[1]);
+        assert!(model.confidence(top, Some(second), 0.8) > 0.5);
+    }
+}
