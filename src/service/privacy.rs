@@ -20,15 +20,16 @@ fn masks() -> &'static Masks {
         Masks {
             rules: vec![
                 rule(r"(?i)[\p{L}\p{N}._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}", "[email]"),
-                // Chinese resident ID: 17 digits and a digit or X.
-                rule(r"(?-u:\b)\d{17}[\dXx](?-u:\b)", "[id-number]"),
-                // Card-like: 13 to 19 digits, optionally grouped by spaces or dashes.
-                rule(r"(?-u:\b)\d(?:[ \-]?\d){12,18}(?-u:\b)", "[card]"),
-                // +86 and other international numbers, Chinese mobiles, landlines, (555) 123-4567.
+                // International numbers first (+86 138 1234 5678), before their digits look like a card.
                 rule(
                     r"(?:\+|00)\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?)?\d{3,4}[ \-]?\d{3,4}(?:[ \-]?\d{1,4})?",
                     "[phone]",
                 ),
+                // Chinese resident ID: 17 digits and a digit or X.
+                rule(r"(?-u:\b)\d{17}[\dXx](?-u:\b)", "[id-number]"),
+                // Card-like: 13 to 19 digits, optionally grouped by spaces or dashes.
+                rule(r"(?-u:\b)\d(?:[ \-]?\d){12,18}(?-u:\b)", "[card]"),
+                // Chinese mobiles, landlines and (555) 123-4567.
                 rule(r"(?-u:\b)1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?-u:\b)", "[phone]"),
                 rule(r"\(?(?-u:\b)\d{3,4}\)?[ \-.]\d{3,4}[ \-.]\d{4}(?-u:\b)", "[phone]"),
             ],
