@@ -11,7 +11,9 @@ use crate::store::QueryRecord;
 use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
-use super::reason::{anchors, candidates, rank, sigmoid, Candidate, Evidence, Source, FEATURES};
+use super::reason::{
+    anchors, candidates, rank, sigmoid, Candidate, Evidence, QuestionSignals, Source, FEATURES,
+};
 use super::understand::{detect_lang, normalize};
 use super::{privacy, KnowledgeBase, Result, Snapshot};
 
@@ -58,8 +60,7 @@ pub struct ExplainedCandidate {
 pub(crate) struct Answered {
     pub response: AnswerResponse,
     pub candidates: Vec<Candidate>,
-    /// The question's best question-form cosine.
-    pub best_cosine: f32,
+    pub signals: QuestionSignals,
 }
 
 /// How an answer call treats its side effects.
@@ -126,7 +127,7 @@ pub struct AnswerResponse {
 
 /// Confidence below which no answer is given and a human is recommended (until `tune` sets one
 /// for the KB).
-pub const DEFAULT_THRESHOLD: f32 = 0.45;
+pub const DEFAULT_THRESHOLD: f32 = 0.35;
 const ALTERNATIVES: usize = 5;
 
 fn now_ms() -> i64 {
@@ -236,9 +237,17 @@ impl KnowledgeBase {
         timings.insert("reason", ms(stage));
 
         let stage = Instant::now();
-        let best_cosine = retrieval.legs[1].hits.first().map_or(0.0, |h| h.1);
+        let unknown = rest_terms
+            .iter()
+            .map(|t| snapshot.text.knows(t).map(|known| !known))
+            .collect::<std::result::Result<Vec<bool>, _>>()?;
+        let signals = QuestionSignals {
+            best_cosine: retrieval.legs[1].hits.first().map_or(0.0, |h| h.1),
+            unknown_share: unknown.iter().filter(|u| **u).count() as f32
+                / unknown.len().max(1) as f32,
+        };
         let confidence = ranked.first().map_or(0.0, |top| {
-            reasoner.confidence(top.logit, ranked.get(1).map(|c| c.logit), best_cosine)
+            reasoner.confidence(top.logit, ranked.get(1).map(|c| c.logit), &signals)
         });
         let threshold = kb_settings.answer_threshold.unwrap_or(DEFAULT_THRESHOLD);
         let confident = confidence >= threshold && !ranked.is_empty();
@@ -311,7 +320,7 @@ impl KnowledgeBase {
                     logit: round3(c.logit),
                     features: FEATURES
                         .iter()
-                        .zip(c.features)
+                        .zip(c.features.values())
                         .zip(&reasoner.weights)
                         .filter(|((_, x), _)| *x != 0.0)
                         .map(|((name, x), w)| (*name, round3(x), round3(x * w)))
@@ -351,7 +360,7 @@ impl KnowledgeBase {
         Ok(Answered {
             response,
             candidates: ranked,
-            best_cosine,
+            signals,
         })
     }
 

@@ -375,7 +375,8 @@ pub struct TuneReport {
     pub answer_threshold: f32,
     /// The fitted candidate-scoring weights, by feature.
     pub reasoner_weights: BTreeMap<String, f32>,
-    pub reasoner_calibration: [f32; 4],
+    /// The fitted model as stored (weights in feature order, calibration).
+    pub reasoner: Reasoner,
     /// Share of answerable questions whose top candidate is right when the weights are fitted
     /// on the other half of the questions (2-fold): what to expect on unseen questions.
     pub cross_validated_top1: f64,
@@ -530,7 +531,7 @@ impl KnowledgeBase {
         for (index, question) in questions.iter().enumerate() {
             let Answered {
                 candidates,
-                best_cosine,
+                signals,
                 ..
             } = self.ask_labelled(question, index)?;
             let right = candidates
@@ -545,9 +546,9 @@ impl KnowledgeBase {
             training.push((
                 !question.gold.is_empty(),
                 TrainingQuestion {
-                    candidates: candidates.iter().map(|c| c.features).collect(),
+                    candidates: candidates.iter().map(|c| c.features.values()).collect(),
                     right,
-                    best_cosine,
+                    signals,
                 },
             ));
             progress.set(index as u64 + 1);
@@ -594,7 +595,7 @@ impl KnowledgeBase {
                 .zip(&reasoner.weights)
                 .map(|(name, w)| ((*name).to_owned(), (w * 1000.0).round() / 1000.0))
                 .collect(),
-            reasoner_calibration: reasoner.calibration,
+            reasoner: reasoner.clone(),
             cross_validated_top1: round(cv_right as f64 / cv_total.max(1) as f64),
             questions: answerable.len(),
             legs: leg_reports,

@@ -24,31 +24,70 @@ use super::search::Retrieval;
 use super::snapshot::Snapshot;
 use super::understand::{Cues, Link};
 
-/// Names of the features, in order (also the order of [`Reasoner::weights`]).
-pub const FEATURES: [&str; 22] = [
-    "question_cosine",
-    "text_cosine",
-    "lexical_relative",
-    "lexical_reciprocal_rank",
-    "dense_reciprocal_rank",
-    "named",
-    "from_context",
-    "holds_attribute_asked",
-    "named_in_relational_question",
-    "kind_asked",
-    "kind_not_asked",
-    "reached_by_path",
-    "path_cue_coverage",
-    "path_uncued_steps",
-    "path_hops",
-    "path_anchor_weight",
-    "path_inner_similarity",
-    "path_without_relation_cue",
-    "path_ends_with_asked_relation",
-    "path_anchor_share",
-    "name_matches_rest_of_question",
-    "path_explains_rest_of_question",
-];
+/// Declares the candidate features once: the struct, their names and their order in vectors.
+macro_rules! features {
+    ($($(#[doc = $doc:literal])* $name:ident),* $(,)?) => {
+        /// What is known about one candidate, every value roughly in [0, 1].
+        #[derive(Debug, Clone, Copy, Default, PartialEq)]
+        pub struct Features {
+            $($(#[doc = $doc])* pub $name: f32,)*
+        }
+
+        /// Names of the features, in vector order (also the order of [`Reasoner::weights`]).
+        pub const FEATURES: &[&str] = &[$(stringify!($name)),*];
+
+        impl Features {
+            pub fn values(&self) -> [f32; F] {
+                [$(self.$name),*]
+            }
+        }
+    };
+}
+
+features! {
+    /// Best cosine between the question and the node's name or an alias.
+    question_cosine,
+    /// Cosine between the question and the node's body.
+    text_cosine,
+    /// BM25 score relative to the best lexical hit.
+    lexical_relative,
+    /// 1 / rank in the better of the two dense legs.
+    dense_reciprocal_rank,
+    /// Link weight when the question names the node.
+    named,
+    /// Weight when the node comes from earlier turns of the conversation.
+    from_context,
+    /// The node is named (or in context) and holds the attribute asked for.
+    holds_attribute_asked,
+    /// The node is named in a question that asks along a relation (so it is rarely the answer).
+    named_in_relational_question,
+    kind_asked,
+    kind_not_asked,
+    reached_by_path,
+    /// Share of the question's relation cues the best path walks.
+    path_cue_coverage,
+    /// Steps of the best path along relations the question does not mention (/ 3).
+    path_uncued_steps,
+    path_anchor_weight,
+    path_without_relation_cue,
+    path_ends_with_asked_relation,
+    /// Share of the named entities the node is reachable from.
+    path_anchor_share,
+    /// Share of the question's other words in the node's name and aliases.
+    name_matches_rest_of_question,
+    /// Share of the question's other words named by the nodes the path walks through.
+    path_explains_rest_of_question,
+    /// Share of the question's other words anywhere in the node (name, aliases, body).
+    text_covers_rest_of_question,
+    /// Hops of the best path (/ 3).
+    path_hops,
+    /// The path walks every relation asked about, ends along one, at the kind asked for (if
+    /// any): a complete graph answer. Scaled by how much of the question the path explains.
+    complete_graph_answer,
+    /// A node not reached by a complete path in a question asking along relations.
+    off_path_in_relational_question,
+}
+
 pub const F: usize = FEATURES.len();
 
 /// A linear scorer over [`FEATURES`] (candidates are ranked by `w · features`, a softmax over a
@@ -57,8 +96,8 @@ pub const F: usize = FEATURES.len();
 pub struct Reasoner {
     pub weights: Vec<f32>,
     /// Confidence = σ(a · top score + b · margin to the runner-up + c · the question's best
-    /// question-form cosine + d).
-    pub calibration: [f32; 4],
+    /// question-form cosine + d · the share of its words the KB has never seen + e).
+    pub calibration: [f32; 5],
 }
 
 impl Default for Reasoner {
@@ -73,12 +112,12 @@ impl Default for Reasoner {
 }
 
 const DEFAULT_WEIGHTS: [f32; F] = [
-    4.0, 2.0, 1.5, 1.0, 1.0, 1.0, 0.8, 3.0, -1.5, 1.0, -1.0, 0.5, 3.0, -1.0, -0.5, 1.0, 1.0, -1.0,
-    1.5, 1.0, 2.0, 1.0,
+    4.934, 0.898, 1.106, 1.525, 4.259, -0.681, 4.083, -2.133, 1.178, -1.178, 0.451, 1.949, 0.983,
+    2.114, -0.102, 2.281, 1.179, 1.976, 1.676, 0.693, -4.198, 1.106, -1.047,
 ];
-const DEFAULT_CALIBRATION: [f32; 4] = [1.0, 0.5, 0.0, -4.0];
+const DEFAULT_CALIBRATION: [f32; 5] = [0.206, 0.815, 5.912, -1.379, -6.001];
 
-/// What calibration sees of a question besides its candidates' scores.
+/// Margins beyond this say nothing more about confidence.
 const MAX_MARGIN: f32 = 4.0;
 
 impl Reasoner {
@@ -86,22 +125,36 @@ impl Reasoner {
         self.weights.iter().zip(features).map(|(w, x)| w * x).sum()
     }
 
+    pub fn score(&self, features: &Features) -> f32 {
+        self.logit(&features.values())
+    }
+
     /// The confidence that the best candidate is right, from its score, its margin over the
-    /// runner-up and how close the question came to any question form in the KB.
-    pub fn confidence(&self, top: f32, second: Option<f32>, best_cosine: f32) -> f32 {
-        sigmoid(dot4(
+    /// runner-up, how close the question came to any question form in the KB and how many of its
+    /// words the KB has never seen ("ship to mars").
+    pub fn confidence(&self, top: f32, second: Option<f32>, signals: &QuestionSignals) -> f32 {
+        sigmoid(dot5(
             &self.calibration,
-            &calibration_inputs(top, second, best_cosine),
+            &calibration_inputs(top, second, signals),
         ))
     }
 }
 
-fn calibration_inputs(top: f32, second: Option<f32>, best_cosine: f32) -> [f32; 4] {
-    let margin = second.map_or(MAX_MARGIN, |s| (top - s).min(MAX_MARGIN));
-    [top, margin, best_cosine, 1.0]
+/// What calibration knows of a question besides its candidates' scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct QuestionSignals {
+    /// The best cosine between the question and any node's question form.
+    pub best_cosine: f32,
+    /// The share of the question's words (outside entity mentions) absent from the KB.
+    pub unknown_share: f32,
 }
 
-fn dot4(a: &[f32; 4], b: &[f32; 4]) -> f32 {
+fn calibration_inputs(top: f32, second: Option<f32>, signals: &QuestionSignals) -> [f32; 5] {
+    let margin = second.map_or(MAX_MARGIN, |s| (top - s).min(MAX_MARGIN));
+    [top, margin, signals.best_cosine, signals.unknown_share, 1.0]
+}
+
+fn dot5(a: &[f32; 5], b: &[f32; 5]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -129,7 +182,7 @@ pub enum Source {
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub slot: u32,
-    pub features: [f32; F],
+    pub features: Features,
     pub logit: f32,
     pub path: Option<Path>,
     /// The attribute the question asks for, when this node holds it.
@@ -139,9 +192,9 @@ pub struct Candidate {
 impl Candidate {
     pub fn source(&self) -> Source {
         let f = &self.features;
-        if f[11] > 0.0 && f[5] == 0.0 && f[6] == 0.0 {
+        if f.reached_by_path > 0.0 && f.named == 0.0 && f.from_context == 0.0 {
             Source::Graph
-        } else if f[5] > 0.0 || f[6] > 0.0 {
+        } else if f.named > 0.0 || f.from_context > 0.0 {
             Source::Entity
         } else {
             Source::Retrieval
@@ -175,14 +228,16 @@ pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
             from_context: false,
         });
     }
-    if cues.anaphora || links.is_empty() {
-        for (age, &slot) in context.iter().enumerate() {
-            add(Anchor {
-                slot,
-                weight: CONTEXT_ANCHOR * 0.85f32.powi(age as i32),
-                from_context: true,
-            });
-        }
+    // The conversation counts fully when the question refers back or names nothing; less when
+    // it names something of its own ("需要网关吗" after asking about a lock still means the lock).
+    let refers_back = cues.anaphora || links.is_empty();
+    let strength = if refers_back { 1.0 } else { 0.5 };
+    for (age, &slot) in context.iter().enumerate() {
+        add(Anchor {
+            slot,
+            weight: CONTEXT_ANCHOR * strength * 0.85f32.powi(age as i32),
+            from_context: true,
+        });
     }
     let mut anchors: Vec<Anchor> = best.into_values().collect();
     anchors.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.slot.cmp(&b.slot)));
@@ -218,7 +273,6 @@ struct PathSummary {
     covered: usize,
     uncued: usize,
     anchor_weight: f32,
-    inner_similarity: f32,
     /// Share of the question's remaining words named by the nodes the path walks through.
     explained: f32,
     last_cued: bool,
@@ -339,15 +393,12 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     .map(|s| s.rel)
                     .filter(|r| cued.contains(r))
                     .collect();
-                let inner = &path.steps[..path.steps.len() - 1];
-                let inner_similarity = inner.iter().map(|s| cosine(s.to).0).fold(0.0f32, f32::max);
                 let explained = explained_by(snapshot, path, &rest);
                 let summary = PathSummary {
                     path: path.clone(),
                     covered: used.len(),
                     uncued: path.steps.iter().filter(|s| !cued.contains(&s.rel)).count(),
                     anchor_weight: anchor.weight,
-                    inner_similarity,
                     explained,
                     last_cued: path.steps.last().is_some_and(|s| cued.contains(&s.rel)),
                 };
@@ -389,55 +440,77 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             let anchor = named.get(&slot);
             let direct = anchor.filter(|a| !a.from_context).map_or(0.0, |a| a.weight);
             let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
+            // The node holds the attribute asked for and is what the question is about: named,
+            // from the conversation, or called by a word of the question ("how much is that hub").
             let attribute = attributes
                 .iter()
                 .find(|a| node.attrs.contains_key(**a))
-                .filter(|_| anchor.is_some())
+                .filter(|_| anchor.is_some() || name_match(slot) > 0.0)
                 .map(|a| (*a).to_owned());
             let path = paths.get(&slot);
-            let mut f = [0f32; F];
-            f[0] = question_cosine;
-            f[1] = text_cosine;
-            f[2] = lexical.get(&slot).map_or(0.0, |(_, s)| s / lexical_top);
-            f[3] = lexical.get(&slot).map_or(0.0, |(r, _)| 1.0 / *r as f32);
-            f[4] = [&dense_q, &dense_t]
-                .iter()
-                .filter_map(|leg| leg.get(&slot))
-                .map(|(r, _)| 1.0 / *r as f32)
-                .fold(0.0, f32::max);
-            f[5] = direct;
-            f[6] = context;
-            f[7] = if attribute.is_some() {
-                direct.max(context)
-            } else {
-                0.0
-            };
-            f[8] = if relational { direct } else { 0.0 };
-            f[9] = f32::from(u8::from(
-                !kinds.is_empty() && kinds.contains(node.kind.as_str()),
-            ));
-            f[10] = f32::from(u8::from(
-                !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
-            ));
-            if let Some(summary) = path {
-                f[11] = 1.0;
-                f[12] = if relational {
-                    summary.covered as f32 / cued.len() as f32
+            let mut f = Features {
+                question_cosine,
+                text_cosine,
+                lexical_relative: lexical.get(&slot).map_or(0.0, |(_, s)| s / lexical_top),
+                dense_reciprocal_rank: [&dense_q, &dense_t]
+                    .iter()
+                    .filter_map(|leg| leg.get(&slot))
+                    .map(|(r, _)| 1.0 / *r as f32)
+                    .fold(0.0, f32::max),
+                named: direct,
+                from_context: context,
+                holds_attribute_asked: if attribute.is_some() {
+                    direct.max(context).max(0.5)
                 } else {
                     0.0
-                };
-                f[13] = summary.uncued as f32 / 3.0;
-                f[14] = summary.path.hops() as f32 / 3.0;
-                f[15] = summary.anchor_weight;
-                f[16] = summary.inner_similarity;
-                f[17] = f32::from(u8::from(!relational));
-                f[18] = f32::from(u8::from(summary.last_cued));
-                f[19] = reached_from
+                },
+                named_in_relational_question: if relational { direct } else { 0.0 },
+                kind_asked: f32::from(u8::from(
+                    !kinds.is_empty() && kinds.contains(node.kind.as_str()),
+                )),
+                kind_not_asked: f32::from(u8::from(
+                    !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
+                )),
+                name_matches_rest_of_question: name_match(slot),
+                ..Features::default()
+            };
+            if let Some(summary) = path {
+                f.reached_by_path = 1.0;
+                if relational {
+                    f.path_cue_coverage = summary.covered as f32 / cued.len() as f32;
+                }
+                f.path_uncued_steps = summary.uncued as f32 / 3.0;
+                f.path_anchor_weight = summary.anchor_weight;
+                f.path_without_relation_cue = f32::from(u8::from(!relational));
+                f.path_ends_with_asked_relation = f32::from(u8::from(summary.last_cued));
+                f.path_anchor_share = reached_from
                     .get(&slot)
                     .map_or(0.0, |a| a.len() as f32 / walked);
-                f[21] = summary.explained;
+                f.path_explains_rest_of_question = summary.explained;
+                f.path_hops = summary.path.hops() as f32 / 3.0;
+                let complete = relational
+                    && summary.covered == cued.len()
+                    && summary.last_cued
+                    && (kinds.is_empty() || kinds.contains(node.kind.as_str()));
+                if complete {
+                    f.complete_graph_answer = 0.5 + 0.5 * summary.explained;
+                }
             }
-            f[20] = name_match(slot);
+            if relational && f.complete_graph_answer == 0.0 {
+                f.off_path_in_relational_question = 1.0;
+            }
+            if !rest.is_empty() {
+                let names = snapshot.name_terms(slot);
+                let text = snapshot.text_terms(slot);
+                let has = |terms: &[String], t: &str| {
+                    terms.binary_search_by(|n| n.as_str().cmp(t)).is_ok()
+                };
+                let covered = rest
+                    .iter()
+                    .filter(|t| has(names, t) || has(text, t))
+                    .count();
+                f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
+            }
             Candidate {
                 slot,
                 features: f,
@@ -452,7 +525,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
 /// Scores candidates with `reasoner` and sorts them, best first.
 pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidate> {
     for candidate in &mut candidates {
-        candidate.logit = reasoner.logit(&candidate.features);
+        candidate.logit = reasoner.score(&candidate.features);
     }
     candidates.sort_by(|a, b| b.logit.total_cmp(&a.logit).then(a.slot.cmp(&b.slot)));
     candidates
@@ -483,8 +556,7 @@ fn best_cosine<'a>(vectors: impl Iterator<Item = &'a [f32]>, query: &[f32]) -> f
 pub struct TrainingQuestion {
     pub candidates: Vec<[f32; F]>,
     pub right: Vec<bool>,
-    /// The question's best question-form cosine (a calibration input).
-    pub best_cosine: f32,
+    pub signals: QuestionSignals,
 }
 
 /// Fits the weights with a listwise loss — the softmax probability of a question's right
@@ -548,8 +620,8 @@ pub fn fit(questions: &[TrainingQuestion], start: &Reasoner) -> Reasoner {
     }
 }
 
-fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; 4] {
-    let samples: Vec<([f32; 4], f32)> = questions
+fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; 5] {
+    let samples: Vec<([f32; 5], f32)> = questions
         .iter()
         .filter(|q| !q.candidates.is_empty())
         .map(|q| {
@@ -560,22 +632,22 @@ fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; 4]
                 .map(|(f, r)| (model.logit(f), *r))
                 .collect();
             logits.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let inputs = calibration_inputs(logits[0].0, logits.get(1).map(|s| s.0), q.best_cosine);
+            let inputs = calibration_inputs(logits[0].0, logits.get(1).map(|s| s.0), &q.signals);
             (inputs, f32::from(u8::from(logits[0].1)))
         })
         .collect();
-    let mut params = [1.0f32, 0.5, 0.0, 0.0];
+    let mut params = [1.0f32, 0.5, 0.0, 0.0, 0.0];
     let n = samples.len().max(1) as f32;
-    let (mut m, mut v) = ([0f32; 4], [0f32; 4]);
+    let (mut m, mut v) = ([0f32; 5], [0f32; 5]);
     for step in 1..=3000 {
-        let mut gradient = [0f32; 4];
+        let mut gradient = [0f32; 5];
         for (x, y) in &samples {
-            let p = sigmoid(dot4(&params, x));
+            let p = sigmoid(dot5(&params, x));
             for (g, xi) in gradient.iter_mut().zip(x) {
                 *g += (p - y) * xi / n;
             }
         }
-        for i in 0..4 {
+        for i in 0..5 {
             m[i] = 0.9 * m[i] + 0.1 * gradient[i];
             v[i] = 0.999 * v[i] + 0.001 * gradient[i] * gradient[i];
             let m_hat = m[i] / (1.0 - 0.9f32.powi(step));
@@ -603,19 +675,26 @@ mod tests {
                 TrainingQuestion {
                     candidates: vec![right, wrong],
                     right: vec![true, false],
-                    best_cosine: 0.8,
+                    signals: QuestionSignals {
+                        best_cosine: 0.8,
+                        unknown_share: 0.0,
+                    },
                 }
             })
             .collect();
         let start = Reasoner {
             weights: vec![0.0; F],
-            calibration: [1.0, 0.0, 0.0, 0.0],
+            calibration: [1.0, 0.0, 0.0, 0.0, 0.0],
         };
         let model = fit(&questions, &start);
         assert!(model.weights[0] > 0.5, "{:?}", model.weights);
         assert!(model.weights[2] < 0.0, "{:?}", model.weights);
         let top = model.logit(&questions[0].candidates[0]);
         let second = model.logit(&questions[0].candidates[1]);
-        assert!(model.confidence(top, Some(second), 0.8) > 0.5);
+        let signals = QuestionSignals {
+            best_cosine: 0.8,
+            unknown_share: 0.0,
+        };
+        assert!(model.confidence(top, Some(second), &signals) > 0.5);
     }
 }

@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub linker: Linker,
     /// Analysed terms of each node's name and aliases, computed on first use.
     name_terms: Vec<OnceLock<Box<[String]>>>,
+    /// Analysed terms of each node's body, computed on first use.
+    text_terms: Vec<OnceLock<Box<[String]>>>,
 }
 
 /// Everything a snapshot is built from.
@@ -116,6 +118,7 @@ impl Snapshot {
         let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
         let linker = Linker::build(&nodes, &schema);
         let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
+        let text_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         Snapshot {
             kb_version,
             schema,
@@ -129,20 +132,29 @@ impl Snapshot {
             text_vectors,
             linker,
             name_terms,
+            text_terms,
         }
     }
 
-    /// The analysed terms of the node's name and aliases (as the text index sees them).
+    /// The analysed terms of the node's name and aliases (as the text index sees them), sorted.
     pub fn name_terms(&self, slot: u32) -> &[String] {
         self.name_terms[slot as usize].get_or_init(|| {
             let node = &self.nodes[slot as usize];
-            let mut terms: Vec<String> = node
-                .question_forms()
-                .flat_map(|form| self.text.word_terms(form))
-                .collect();
-            terms.sort();
-            terms.dedup();
-            terms.into_boxed_slice()
+            sorted_terms(
+                node.question_forms()
+                    .flat_map(|form| self.text.word_terms(form)),
+            )
+        })
+    }
+
+    /// The analysed terms of the node's body, sorted.
+    pub fn text_terms(&self, slot: u32) -> &[String] {
+        self.text_terms[slot as usize].get_or_init(|| {
+            sorted_terms(
+                self.text
+                    .word_terms(&self.nodes[slot as usize].text)
+                    .into_iter(),
+            )
         })
     }
 
@@ -240,6 +252,13 @@ impl Snapshot {
                 meta: meta.clone(),
             })
     }
+}
+
+fn sorted_terms(terms: impl Iterator<Item = String>) -> Box<[String]> {
+    let mut terms: Vec<String> = terms.collect();
+    terms.sort();
+    terms.dedup();
+    terms.into_boxed_slice()
 }
 
 /// Batch validation reads the KB through the current snapshot. `node`/`edge` hand out borrowed

@@ -305,9 +305,28 @@ impl TextSearcher {
         self.searcher.num_docs()
     }
 
-    /// The analysed word terms of `text` (used by entity linking's fuzzy fallback and tests).
+    /// The analysed word terms of `text`, as the index stores them.
     pub fn word_terms(&self, text: &str) -> Vec<String> {
         analyzer::analyze(&mut self.words.clone(), text)
+    }
+
+    /// Whether an analysed word term occurs in any node's name, aliases or body. Fails only when
+    /// the index cannot be read.
+    pub fn knows(&self, term: &str) -> Result<bool> {
+        let f = self.fields;
+        for field in [f.name, f.aliases, f.body] {
+            let frequency = self
+                .searcher
+                .doc_freq(&Term::from_field_text(field, term))
+                .map_err(|source| TextError::Tantivy {
+                    path: PathBuf::from("(searcher)"),
+                    source,
+                })?;
+            if frequency > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// BM25 top-`k` for free text. Never fails on user syntax: the query is analysed, not parsed.
