@@ -127,7 +127,7 @@ pub struct AnswerResponse {
 
 /// Confidence below which no answer is given and a human is recommended (until `tune` sets one
 /// for the KB).
-pub const DEFAULT_THRESHOLD: f32 = 0.35;
+pub const DEFAULT_THRESHOLD: f32 = 0.36;
 const ALTERNATIVES: usize = 5;
 
 fn now_ms() -> i64 {
@@ -246,9 +246,9 @@ impl KnowledgeBase {
             unknown_share: unknown.iter().filter(|u| **u).count() as f32
                 / unknown.len().max(1) as f32,
         };
-        let confidence = ranked.first().map_or(0.0, |top| {
-            reasoner.confidence(top.logit, ranked.get(1).map(|c| c.logit), &signals)
-        });
+        let confidence = ranked
+            .first()
+            .map_or(0.0, |top| reasoner.confidence(top, ranked.get(1), &signals));
         let threshold = kb_settings.answer_threshold.unwrap_or(DEFAULT_THRESHOLD);
         let confident = confidence >= threshold && !ranked.is_empty();
         let failed_streak = session.as_ref().map_or(0, |s| s.failed_streak);

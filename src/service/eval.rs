@@ -546,7 +546,7 @@ impl KnowledgeBase {
             training.push((
                 !question.gold.is_empty(),
                 TrainingQuestion {
-                    candidates: candidates.iter().map(|c| c.features.values()).collect(),
+                    candidates: candidates.iter().map(|c| c.features).collect(),
                     right,
                     signals,
                 },
@@ -574,7 +574,7 @@ impl KnowledgeBase {
                     .candidates
                     .iter()
                     .zip(&q.right)
-                    .max_by(|a, b| model.logit(a.0).total_cmp(&model.logit(b.0)));
+                    .max_by(|a, b| model.score(a.0).total_cmp(&model.score(b.0)));
                 cv_right += usize::from(top.is_some_and(|(_, right)| *right));
             }
         }

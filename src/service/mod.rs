@@ -133,6 +133,8 @@ impl KnowledgeBase {
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
         });
+        // Load the Chinese segmentation dictionary now rather than in the first question.
+        snapshot.text.word_terms("预热分词词典");
         Ok(KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
             sessions,

@@ -95,9 +95,10 @@ pub const F: usize = FEATURES.len();
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reasoner {
     pub weights: Vec<f32>,
-    /// Confidence = σ(a · top score + b · margin to the runner-up + c · the question's best
-    /// question-form cosine + d · the share of its words the KB has never seen + e).
-    pub calibration: [f32; 5],
+    /// Confidence = σ(c · [top score, margin to the runner-up, the share of the question's words
+    /// the KB has never seen, top is a complete graph answer, top holds the attribute asked for,
+    /// the question's best question-form cosine unless the top is one of those, 1]).
+    pub calibration: [f32; CALIBRATION],
 }
 
 impl Default for Reasoner {
@@ -112,10 +113,12 @@ impl Default for Reasoner {
 }
 
 const DEFAULT_WEIGHTS: [f32; F] = [
-    4.934, 0.898, 1.106, 1.525, 4.259, -0.681, 4.083, -2.133, 1.178, -1.178, 0.451, 1.949, 0.983,
-    2.114, -0.102, 2.281, 1.179, 1.976, 1.676, 0.693, -4.198, 1.106, -1.047,
+    5.04, 0.765, 1.078, 1.553, 4.16, -0.424, 3.896, -2.764, 1.196, -1.196, 0.443, 2.328, 0.785,
+    2.114, 0.051, 2.272, 0.954, 1.998, 1.666, 0.586, -4.05, 1.039, -1.078,
 ];
-const DEFAULT_CALIBRATION: [f32; 5] = [0.206, 0.815, 5.912, -1.379, -6.001];
+const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.115, 0.714, -1.838, 4.337, 4.905, 6.953, -5.53];
+/// Inputs of the confidence calibration.
+pub const CALIBRATION: usize = 7;
 
 /// Margins beyond this say nothing more about confidence.
 const MAX_MARGIN: f32 = 4.0;
@@ -130,13 +133,16 @@ impl Reasoner {
     }
 
     /// The confidence that the best candidate is right, from its score, its margin over the
-    /// runner-up, how close the question came to any question form in the KB and how many of its
-    /// words the KB has never seen ("ship to mars").
-    pub fn confidence(&self, top: f32, second: Option<f32>, signals: &QuestionSignals) -> f32 {
-        sigmoid(dot5(
-            &self.calibration,
-            &calibration_inputs(top, second, signals),
-        ))
+    /// runner-up, what kind of answer it is and how many of the question's words the KB has
+    /// never seen ("ship to mars").
+    pub fn confidence(
+        &self,
+        top: &Candidate,
+        second: Option<&Candidate>,
+        signals: &QuestionSignals,
+    ) -> f32 {
+        let inputs = calibration_inputs(top.logit, &top.features, second.map(|c| c.logit), signals);
+        sigmoid(dot(&self.calibration, &inputs))
     }
 }
 
@@ -149,13 +155,28 @@ pub struct QuestionSignals {
     pub unknown_share: f32,
 }
 
-fn calibration_inputs(top: f32, second: Option<f32>, signals: &QuestionSignals) -> [f32; 5] {
+fn calibration_inputs(
+    top: f32,
+    features: &Features,
+    second: Option<f32>,
+    signals: &QuestionSignals,
+) -> [f32; CALIBRATION] {
     let margin = second.map_or(MAX_MARGIN, |s| (top - s).min(MAX_MARGIN));
-    [top, margin, signals.best_cosine, signals.unknown_share, 1.0]
-}
-
-fn dot5(a: &[f32; 5], b: &[f32; 5]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    // How close the question comes to any question form in the KB says much about FAQ-style
+    // answers ("is there an FAQ like this at all?") and little about graph answers, whose
+    // questions rarely paraphrase a node's name: it counts only for the former.
+    let structural = features
+        .complete_graph_answer
+        .max(features.holds_attribute_asked);
+    [
+        top,
+        margin,
+        signals.unknown_share,
+        features.complete_graph_answer,
+        features.holds_attribute_asked,
+        signals.best_cosine * (1.0 - structural.min(1.0)),
+        1.0,
+    ]
 }
 
 pub fn sigmoid(x: f32) -> f32 {
@@ -554,7 +575,7 @@ fn best_cosine<'a>(vectors: impl Iterator<Item = &'a [f32]>, query: &[f32]) -> f
 /// One question's candidates with which of them are right, for fitting.
 #[derive(Debug, Clone)]
 pub struct TrainingQuestion {
-    pub candidates: Vec<[f32; F]>,
+    pub candidates: Vec<Features>,
     pub right: Vec<bool>,
     pub signals: QuestionSignals,
 }
@@ -571,13 +592,16 @@ pub fn fit(questions: &[TrainingQuestion], start: &Reasoner) -> Reasoner {
         .filter(|q| q.right.iter().any(|r| *r))
         .collect();
     let n = ranked.len().max(1) as f32;
+    let vectors: Vec<Vec<[f32; F]>> = ranked
+        .iter()
+        .map(|q| q.candidates.iter().map(Features::values).collect())
+        .collect();
     let (l2, rate) = (0.002f32, 0.05f32);
     let (mut m, mut v) = (vec![0f32; F], vec![0f32; F]);
     for step in 1..=800 {
         let mut gradient = [0f32; F];
-        for question in &ranked {
-            let logits: Vec<f32> = question
-                .candidates
+        for (question, values) in ranked.iter().zip(&vectors) {
+            let logits: Vec<f32> = values
                 .iter()
                 .map(|f| weights.iter().zip(f).map(|(w, x)| w * x).sum())
                 .collect();
@@ -590,9 +614,7 @@ pub fn fit(questions: &[TrainingQuestion], start: &Reasoner) -> Reasoner {
                 .filter(|(_, r)| **r)
                 .map(|(e, _)| e)
                 .sum();
-            for ((features, e), is_right) in
-                question.candidates.iter().zip(&exp).zip(&question.right)
-            {
+            for ((features, e), is_right) in values.iter().zip(&exp).zip(&question.right) {
                 let p = e / total;
                 let q = if *is_right { e / right } else { 0.0 };
                 for (g, x) in gradient.iter_mut().zip(features) {
@@ -620,34 +642,36 @@ pub fn fit(questions: &[TrainingQuestion], start: &Reasoner) -> Reasoner {
     }
 }
 
-fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; 5] {
-    let samples: Vec<([f32; 5], f32)> = questions
+fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; CALIBRATION] {
+    let samples: Vec<([f32; CALIBRATION], f32)> = questions
         .iter()
         .filter(|q| !q.candidates.is_empty())
         .map(|q| {
-            let mut logits: Vec<(f32, bool)> = q
+            let mut scored: Vec<(f32, &Features, bool)> = q
                 .candidates
                 .iter()
                 .zip(&q.right)
-                .map(|(f, r)| (model.logit(f), *r))
+                .map(|(f, r)| (model.score(f), f, *r))
                 .collect();
-            logits.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let inputs = calibration_inputs(logits[0].0, logits.get(1).map(|s| s.0), &q.signals);
-            (inputs, f32::from(u8::from(logits[0].1)))
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (top, features, right) = scored[0];
+            let inputs = calibration_inputs(top, features, scored.get(1).map(|s| s.0), &q.signals);
+            (inputs, f32::from(u8::from(right)))
         })
         .collect();
-    let mut params = [1.0f32, 0.5, 0.0, 0.0, 0.0];
+    let mut params = [0f32; CALIBRATION];
+    params[0] = 1.0;
     let n = samples.len().max(1) as f32;
-    let (mut m, mut v) = ([0f32; 5], [0f32; 5]);
+    let (mut m, mut v) = ([0f32; CALIBRATION], [0f32; CALIBRATION]);
     for step in 1..=3000 {
-        let mut gradient = [0f32; 5];
+        let mut gradient = [0f32; CALIBRATION];
         for (x, y) in &samples {
-            let p = sigmoid(dot5(&params, x));
+            let p = sigmoid(dot(&params, x));
             for (g, xi) in gradient.iter_mut().zip(x) {
                 *g += (p - y) * xi / n;
             }
         }
-        for i in 0..5 {
+        for i in 0..CALIBRATION {
             m[i] = 0.9 * m[i] + 0.1 * gradient[i];
             v[i] = 0.999 * v[i] + 0.001 * gradient[i] * gradient[i];
             let m_hat = m[i] / (1.0 - 0.9f32.powi(step));
@@ -664,14 +688,19 @@ mod tests {
 
     #[test]
     fn fitting_learns_which_feature_separates() {
-        // Candidates are right exactly when feature 1 is high.
+        // Candidates are right exactly when `question_cosine` is high; a decoy feature is high on
+        // the wrong ones.
         let questions: Vec<TrainingQuestion> = (0..40)
             .map(|i| {
-                let mut right = [0f32; F];
-                right[0] = 0.8 + (i % 5) as f32 * 0.02;
-                let mut wrong = [0f32; F];
-                wrong[0] = 0.3;
-                wrong[2] = 1.0;
+                let right = Features {
+                    question_cosine: 0.8 + (i % 5) as f32 * 0.02,
+                    ..Features::default()
+                };
+                let wrong = Features {
+                    question_cosine: 0.3,
+                    lexical_relative: 1.0,
+                    ..Features::default()
+                };
                 TrainingQuestion {
                     candidates: vec![right, wrong],
                     right: vec![true, false],
@@ -684,17 +713,28 @@ mod tests {
             .collect();
         let start = Reasoner {
             weights: vec![0.0; F],
-            calibration: [1.0, 0.0, 0.0, 0.0, 0.0],
+            calibration: [0.0; CALIBRATION],
         };
         let model = fit(&questions, &start);
         assert!(model.weights[0] > 0.5, "{:?}", model.weights);
         assert!(model.weights[2] < 0.0, "{:?}", model.weights);
-        let top = model.logit(&questions[0].candidates[0]);
-        let second = model.logit(&questions[0].candidates[1]);
-        let signals = QuestionSignals {
-            best_cosine: 0.8,
-            unknown_share: 0.0,
-        };
-        assert!(model.confidence(top, Some(second), &signals) > 0.5);
+        let candidates = rank(
+            questions[0]
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Candidate {
+                    slot: i as u32,
+                    features: *f,
+                    logit: 0.0,
+                    path: None,
+                    attribute: None,
+                })
+                .collect(),
+            &model,
+        );
+        assert_eq!(candidates[0].slot, 0);
+        let signals = questions[0].signals;
+        assert!(model.confidence(&candidates[0], candidates.get(1), &signals) > 0.5);
     }
 }

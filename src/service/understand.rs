@@ -224,7 +224,12 @@ impl Linker {
         let all =
             |phrases: &Phrases| -> Vec<String> { phrases.values().flatten().cloned().collect() };
         for (i, rel) in schema.relations.iter().enumerate() {
-            for phrase in all(&rel.phrases) {
+            // A phrase of function words only ("about", "has", "is a") appears in questions that
+            // ask along no relation at all ("tell me about the X300"): it is no cue.
+            for phrase in all(&rel.phrases)
+                .into_iter()
+                .filter(|p| !only_function_words(p))
+            {
                 add(&phrase, CueTarget::Relation(i as RelId));
             }
         }
@@ -453,6 +458,15 @@ impl Linker {
         cues.attributes.dedup_by(|a, b| a.0 == b.0);
         cues
     }
+}
+
+fn only_function_words(phrase: &str) -> bool {
+    let normalized = normalize(phrase);
+    !normalized.chars().any(is_han)
+        && normalized
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| crate::text::analyzer::STOP_WORDS.contains(&w))
 }
 
 fn plural(word: &str) -> String {

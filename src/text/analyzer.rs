@@ -19,14 +19,14 @@ pub const WORDS: &str = "ag_words";
 pub const GRAMS: &str = "ag_grams";
 
 /// English and Chinese function words that carry no retrieval signal.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
-    "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its",
-    "me", "my", "of", "on", "or", "our", "please", "should", "so", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where",
-    "which", "who", "why", "will", "with", "would", "you", "your", "的", "了", "吗", "呢", "吧",
-    "啊", "我", "你", "您", "是", "在", "有", "和", "就", "都", "也", "要", "请", "我的", "一个",
-    "这个", "那个", "怎么", "什么", "如何", "可以", "能", "会", "嘛",
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did",
+    "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it",
+    "its", "me", "my", "of", "on", "or", "our", "please", "should", "so", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "you", "your", "的", "了", "吗", "呢",
+    "吧", "啊", "我", "你", "您", "是", "在", "有", "和", "就", "都", "也", "要", "请", "我的",
+    "一个", "这个", "那个", "怎么", "什么", "如何", "可以", "能", "会", "嘛",
 ];
 
 fn jieba() -> &'static Arc<Jieba> {

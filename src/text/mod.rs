@@ -28,7 +28,7 @@ use tantivy::{
 use crate::domain::Node;
 
 /// Bump when fields or analyzers change: an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TextError {
@@ -63,6 +63,8 @@ struct Fields {
     name: Field,
     aliases: Field,
     body: Field,
+    /// Attribute values (SKUs, model numbers, colours).
+    attrs: Field,
     grams_q: Field,
     grams_t: Field,
 }
@@ -86,7 +88,8 @@ fn schema() -> (Schema, Fields) {
         lang: builder.add_text_field("lang", STRING),
         name: builder.add_text_field("name", words.clone()),
         aliases: builder.add_text_field("aliases", words.clone()),
-        body: builder.add_text_field("body", words),
+        body: builder.add_text_field("body", words.clone()),
+        attrs: builder.add_text_field("attrs", words),
         grams_q: builder.add_text_field("grams_q", grams.clone()),
         grams_t: builder.add_text_field("grams_t", grams),
     };
@@ -100,6 +103,7 @@ pub struct FieldBoosts {
     pub name: f32,
     pub aliases: f32,
     pub body: f32,
+    pub attrs: f32,
     pub grams_q: f32,
     pub grams_t: f32,
 }
@@ -110,6 +114,7 @@ impl Default for FieldBoosts {
             name: 2.0,
             aliases: 1.5,
             body: 1.0,
+            attrs: 1.5,
             grams_q: 0.6,
             grams_t: 0.3,
         }
@@ -284,6 +289,11 @@ fn document(fields: &Fields, node: &Node) -> TantivyDocument {
     for tag in &node.tags {
         document.add_text(fields.tag, tag);
     }
+    for value in node.attrs.values() {
+        if let crate::domain::AttrValue::Text(text) = value {
+            document.add_text(fields.attrs, text);
+        }
+    }
     if let Some(lang) = &node.lang {
         document.add_text(fields.lang, lang.as_str());
     }
@@ -314,7 +324,7 @@ impl TextSearcher {
     /// the index cannot be read.
     pub fn knows(&self, term: &str) -> Result<bool> {
         let f = self.fields;
-        for field in [f.name, f.aliases, f.body] {
+        for field in [f.name, f.aliases, f.body, f.attrs] {
             let frequency = self
                 .searcher
                 .doc_freq(&Term::from_field_text(field, term))
@@ -340,7 +350,12 @@ impl TextSearcher {
             if !seen.insert(term.clone()) {
                 continue;
             }
-            for (field, boost) in [(f.name, b.name), (f.aliases, b.aliases), (f.body, b.body)] {
+            for (field, boost) in [
+                (f.name, b.name),
+                (f.aliases, b.aliases),
+                (f.body, b.body),
+                (f.attrs, b.attrs),
+            ] {
                 clauses.push((Occur::Should, boosted(field, &term, boost)));
             }
         }

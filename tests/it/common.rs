@@ -14,16 +14,20 @@ pub fn demo_kb() -> PathBuf {
     Path::new(REPO).join("kg_data/demo")
 }
 
-/// The `answergraph` binary with the repository's models directory.
+/// The `answergraph` binary on `data_dir` with the repository's models directory (set through
+/// the environment, so a test can still pass `--models-dir`) and no inherited configuration.
 pub fn answergraph(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_answergraph"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ANSWERGRAPH") {
+            command.env_remove(key);
+        }
+    }
     command
         .arg("--data-dir")
         .arg(data_dir)
-        .arg("--models-dir")
-        .arg(Path::new(REPO).join("models"))
-        .env_remove("RUST_LOG")
-        .env_remove("ANSWERGRAPH_KEYS");
+        .env("ANSWERGRAPH__MODELS__DIR", Path::new(REPO).join("models"))
+        .env_remove("RUST_LOG");
     command
 }
 
@@ -112,4 +116,12 @@ pub fn lines(path: &Path) -> Vec<String> {
         .filter(|l| !l.trim().is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Writes a KB folder from a schema and node/edge lines.
+pub fn write_kb(dir: &Path, schema: &str, nodes: &[&str], edges: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("schema.yaml"), schema).unwrap();
+    std::fs::write(dir.join("nodes.jsonl"), nodes.join("\n") + "\n").unwrap();
+    std::fs::write(dir.join("edges.jsonl"), edges.join("\n") + "\n").unwrap();
 }
