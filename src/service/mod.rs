@@ -21,6 +21,7 @@ pub mod progress;
 pub mod search;
 // mod sessions;
 pub mod snapshot;
+pub mod synth;
 pub mod understand;
 pub mod write;
 
