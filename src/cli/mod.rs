@@ -3,6 +3,7 @@
 //! tantivy, ONNX or petgraph.
 
 mod export;
+mod gen_kb;
 mod import;
 mod models;
 mod output;
@@ -52,6 +53,9 @@ pub enum Command {
     Stats(stats::Args),
     /// Search the KB (lexical, dense or hybrid).
     Search(search::Args),
+    /// Generate a synthetic KB of any size, with labelled questions (deterministic per seed).
+    #[command(name = "gen-kb")]
+    GenKb(gen_kb::Args),
     /// Pick the fusion of retrieval legs on a labelled question file and store it in the KB.
     // Tune(tune::Args),
     /// Check or fetch the model files.
@@ -98,6 +102,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(args, &settings),
         Command::Stats(args) => stats::run(args, &settings),
         Command::Search(args) => search::run(args, &settings),
+        Command::GenKb(args) => gen_kb::run(args),
         // Command::Tune(args) => tune::run(args, &settings),
         Command::Models(args) => models::run(args, &settings),
     });

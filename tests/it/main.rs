@@ -2,4 +2,5 @@
 //! on temporary data directories with the real ONNX model.
 
 mod common;
+mod gen_kb;
 mod kb_files;
