@@ -5,6 +5,7 @@
 mod ask;
 mod eval;
 mod export;
+mod gen_kb;
 mod import;
 mod models;
 mod output;
@@ -54,6 +55,9 @@ pub enum Command {
     Stats(stats::Args),
     /// Search the KB (lexical, dense or hybrid).
     Search(search::Args),
+    /// Generate a synthetic KB of any size, with labelled questions (deterministic per seed).
+    #[command(name = "gen-kb")]
+    GenKb(gen_kb::Args),
     /// Pick the fusion of retrieval legs on a labelled question file and store it in the KB.
     Tune(tune::Args),
     /// Answer a question (with confidence, evidence and handoff decision).
@@ -107,6 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Tune(args) => tune::run(args, &settings),
         Command::Ask(args) => ask::run(args, &settings),
         Command::Eval(args) => eval::run(args, &settings),
+        Command::GenKb(args) => gen_kb::run(args),
         Command::Models(args) => models::run(args, &settings),
     });
     match result {

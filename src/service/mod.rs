@@ -23,6 +23,7 @@ pub mod reason;
 pub mod search;
 mod sessions;
 pub mod snapshot;
+pub mod synth;
 pub mod understand;
 pub mod write;
 

@@ -3,5 +3,6 @@
 
 mod answers;
 mod common;
+mod gen_kb;
 mod kb_files;
 mod search;
