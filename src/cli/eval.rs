@@ -61,6 +61,12 @@ pub fn run(args: Args, settings: &Settings) -> CliResult {
         c.answered * 100.0,
         c.precision_of_answers * 100.0
     );
+    let stages: Vec<String> = report
+        .median_timings_ms
+        .iter()
+        .map(|(stage, ms)| format!("{stage} {ms:.2}"))
+        .collect();
+    println!("median ms per stage: {}", stages.join(", "));
     if let Some(questions) = &report.questions {
         for q in questions.iter().filter(|q| !q.correct) {
             println!(

@@ -117,6 +117,8 @@ pub struct EvalReport {
     pub overall: Metrics,
     pub by_category: BTreeMap<String, Metrics>,
     pub confidence: ConfidenceReport,
+    /// Median time of each answer stage over the questions (session turns excluded).
+    pub median_timings_ms: BTreeMap<String, f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<QuestionOutcome>>,
 }
@@ -345,7 +347,21 @@ impl KnowledgeBase {
                 })
                 .collect()
         });
+        let mut stages: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for item in &scored {
+            for (stage, ms) in &item.response.timings_ms {
+                stages.entry((*stage).to_owned()).or_default().push(*ms);
+            }
+        }
+        let median_timings_ms = stages
+            .into_iter()
+            .map(|(stage, mut values)| {
+                values.sort_by(f64::total_cmp);
+                (stage, round(values[values.len() / 2]))
+            })
+            .collect();
         Ok(EvalReport {
+            median_timings_ms,
             overall: metrics(scored.iter()),
             by_category,
             confidence,
