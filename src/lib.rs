@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the code map. Dependencies flow one way:
 //! `cli`/`http` → `service` → {`store`, `text`, `embed`, `vector`, `graph`} → `domain`.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod domain;

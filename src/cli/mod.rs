@@ -3,6 +3,7 @@
 //! tantivy, ONNX or petgraph.
 
 mod ask;
+mod bench;
 mod eval;
 mod export;
 mod gen_kb;
@@ -64,6 +65,8 @@ pub enum Command {
     Ask(ask::Args),
     /// Measure answer quality on a labelled question file.
     Eval(eval::Args),
+    /// Load-test answers: against a server (--url) or in process (--data-dir).
+    Bench(bench::Args),
     /// Check or fetch the model files.
     Models(models::Args),
 }
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ask(args) => ask::run(args, &settings),
         Command::Eval(args) => eval::run(args, &settings),
         Command::GenKb(args) => gen_kb::run(args),
+        Command::Bench(args) => bench::run_command(args, &settings),
         Command::Models(args) => models::run(args, &settings),
     });
     match result {

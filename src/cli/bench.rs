@@ -1,0 +1,80 @@
+//! `answergraph bench`: a load generator. With `--url` it drives a running server's
+//! `/v1/answer`; with `--data-dir` alone it answers in this process and also reports where the
+//! time went per stage.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::bench::{read_questions, run, Load, Target};
+use crate::config::Settings;
+use crate::service::KnowledgeBase;
+
+use super::progress::Bars;
+use super::{output, CliError, CliResult};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Base URL of a running server (e.g. http://127.0.0.1:8080); without it, answers in process.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// API key for the server (role reader or above).
+    #[arg(long, env = "ANSWERGRAPH_BENCH_KEY")]
+    pub key: Option<String>,
+    /// Questions: an eval-format file or plain text, one question a line.
+    #[arg(long)]
+    pub queries: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+    /// Seconds to run.
+    #[arg(long, default_value_t = 10.0)]
+    pub duration: f64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run_command(args: Args, settings: &Settings) -> CliResult {
+    if args.concurrency == 0 || args.concurrency > 1024 {
+        return Err(CliError::Usage(
+            "--concurrency must be between 1 and 1024".into(),
+        ));
+    }
+    if !(args.duration > 0.0 && args.duration <= 86_400.0) {
+        return Err(CliError::Usage(
+            "--duration must be between 0 and 86400 seconds".into(),
+        ));
+    }
+    let questions = read_questions(&args.queries)?;
+    let target = match args.url {
+        Some(url) => Target::Http { url, key: args.key },
+        None => Target::InProcess(Arc::new(KnowledgeBase::open(settings, &Bars::default())?)),
+    };
+    let load = Load {
+        concurrency: args.concurrency,
+        duration: Duration::from_secs_f64(args.duration),
+    };
+    let report = run(&target, &questions, load, &Bars::default());
+    if args.json {
+        output::json(&report);
+        return Ok(());
+    }
+    let l = &report.latency_ms;
+    println!(
+        "{} requests ({} errors) in {:.1} s at concurrency {}: {:.1} req/s",
+        report.requests, report.errors, report.duration_s, report.concurrency, report.qps
+    );
+    println!(
+        "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+        l.p50, l.p90, l.p99, l.max
+    );
+    for (stage, p) in &report.stages_ms {
+        println!(
+            "  {stage:<12} p50 {:.3}  p90 {:.3}  p99 {:.3}",
+            p.p50, p.p90, p.p99
+        );
+    }
+    for sample in &report.error_samples {
+        println!("error: {sample}");
+    }
+    Ok(())
+}
