@@ -11,6 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::domain::Node;
 use crate::embed::{cache_key, Embedder};
 use crate::store::Store;
+use crate::vector::Quantized;
 
 use super::snapshot::NodeVectors;
 use super::{Progress, Result};
@@ -91,7 +92,7 @@ pub fn vectors_for(
             tracing::info!(removed, "dropped cached vectors no node uses");
         }
     }
-    let vector = |text: &String| found[&cache_key(model, text)].clone();
+    let vector = |text: &String| Quantized::of(&found[&cache_key(model, text)]);
     let vectors = texts
         .iter()
         .map(|(questions, body)| NodeVectors {

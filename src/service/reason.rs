@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::Path;
-use crate::vector::dot;
+use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
 use super::snapshot::Snapshot;
@@ -328,17 +328,16 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
     let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
     let legs = &evidence.retrieval.legs;
 
+    let query = evidence.query_vector.map(Quantized::of);
     let mut cosines: HashMap<u32, (f32, f32)> = HashMap::new();
     let mut cosine = |slot: u32| -> (f32, f32) {
-        *cosines
-            .entry(slot)
-            .or_insert_with(|| match evidence.query_vector {
-                Some(query) => (
-                    best_cosine(snapshot.question_vectors.owner_vectors(slot), query),
-                    best_cosine(snapshot.text_vectors.owner_vectors(slot), query),
-                ),
-                None => (0.0, 0.0),
-            })
+        *cosines.entry(slot).or_insert_with(|| match &query {
+            Some(query) => (
+                snapshot.question_vectors.owner_best(slot, query),
+                snapshot.text_vectors.owner_best(slot, query),
+            ),
+            None => (0.0, 0.0),
+        })
     };
 
     // Candidate set: leg hits, anchors, path ends.
@@ -566,10 +565,6 @@ fn explained_by(snapshot: &Snapshot, path: &Path, rest: &HashSet<&str>) -> f32 {
         }
     }
     named.len() as f32 / rest.len() as f32
-}
-
-fn best_cosine<'a>(vectors: impl Iterator<Item = &'a [f32]>, query: &[f32]) -> f32 {
-    vectors.map(|v| dot(v, query)).fold(0.0, f32::max)
 }
 
 /// One question's candidates with which of them are right, for fitting.

@@ -10,15 +10,16 @@ use crate::domain::{Direction, Edge, EdgeKey, KbView, Node, NodeId, NodeMeta, Sc
 use crate::graph::{KbGraph, RelId};
 use crate::store::NodeRecord;
 use crate::text::TextSearcher;
-use crate::vector::VectorIndex;
+use crate::vector::{Quantized, VectorIndex};
 
 use super::understand::Linker;
 
-/// The vectors of one node: one per question form (name, aliases) and one for its text.
+/// The vectors of one node, quantised: one per question form (name, aliases) and one for its
+/// text.
 #[derive(Debug, Clone, Default)]
 pub struct NodeVectors {
-    pub questions: Vec<Vec<f32>>,
-    pub text: Option<Vec<f32>>,
+    pub questions: Vec<Quantized>,
+    pub text: Option<Quantized>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,12 +109,9 @@ impl Snapshot {
         let graph = KbGraph::build(nodes.len(), graph_edges);
         let mut question_vectors = VectorIndex::new(dim);
         let mut text_vectors = VectorIndex::new(dim);
-        for (slot, node_vectors) in vectors.iter().enumerate() {
-            question_vectors.push_owner(
-                slot as u32,
-                node_vectors.questions.iter().map(Vec::as_slice),
-            );
-            text_vectors.push_owner(slot as u32, node_vectors.text.as_deref());
+        for (slot, node_vectors) in vectors.into_iter().enumerate() {
+            question_vectors.push_quantized(slot as u32, node_vectors.questions);
+            text_vectors.push_quantized(slot as u32, node_vectors.text);
         }
         let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
         let linker = Linker::build(&nodes, &schema);
@@ -197,16 +195,8 @@ impl Snapshot {
     /// The stored vectors of the node in `slot`.
     pub fn vectors_of(&self, slot: u32) -> NodeVectors {
         NodeVectors {
-            questions: self
-                .question_vectors
-                .owner_vectors(slot)
-                .map(<[f32]>::to_vec)
-                .collect(),
-            text: self
-                .text_vectors
-                .owner_vectors(slot)
-                .next()
-                .map(<[f32]>::to_vec),
+            questions: self.question_vectors.owner_vectors(slot).collect(),
+            text: self.text_vectors.owner_vectors(slot).next(),
         }
     }
 
