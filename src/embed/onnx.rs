@@ -16,10 +16,17 @@ use tokenizers::{Tokenizer, TruncationParams};
 use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
 use super::{normalize, EmbedError, Embedder};
 
+/// Texts embedded in one model run. A question is a job of one text; an import sends batches.
 struct Job {
-    text: String,
-    reply: mpsc::SyncSender<Result<Vec<f32>, EmbedError>>,
+    texts: Vec<String>,
+    reply: mpsc::SyncSender<Result<Vec<Vec<f32>>, EmbedError>>,
 }
+
+type Reply = mpsc::Receiver<Result<Vec<Vec<f32>>, EmbedError>>;
+
+/// Most texts and characters in one batch of an import.
+const BATCH_TEXTS: usize = 16;
+const BATCH_CHARS: usize = 2048;
 
 pub struct OnnxEmbedder {
     manifest: ModelManifest,
@@ -113,8 +120,8 @@ impl OnnxEmbedder {
                             Err(_) => return,
                         };
                         let Ok(job) = job else { return };
-                        let result = worker.embed(&job.text);
-                        runs.fetch_add(1, Ordering::Relaxed);
+                        let result = worker.embed_batch(&job.texts);
+                        runs.fetch_add(job.texts.len() as u64, Ordering::Relaxed);
                         let _ = job.reply.send(result);
                     }
                 })
@@ -151,18 +158,12 @@ impl OnnxEmbedder {
         &self.manifest
     }
 
-    fn submit(
-        &self,
-        text: &str,
-    ) -> Result<mpsc::Receiver<Result<Vec<f32>, EmbedError>>, EmbedError> {
+    fn submit(&self, texts: Vec<String>) -> Result<Reply, EmbedError> {
         let (reply, receiver) = mpsc::sync_channel(1);
         let guard = self.jobs.lock().map_err(|_| EmbedError::Stopped)?;
         let sender = guard.as_ref().ok_or(EmbedError::Stopped)?;
         sender
-            .send(Job {
-                text: text.to_owned(),
-                reply,
-            })
+            .send(Job { texts, reply })
             .map_err(|_| EmbedError::Stopped)?;
         Ok(receiver)
     }
@@ -189,15 +190,16 @@ impl Embedder for OnnxEmbedder {
     }
 
     fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError> {
-        let receiver = self.submit(text)?;
-        match deadline {
+        let receiver = self.submit(vec![text.to_owned()])?;
+        let result = match deadline {
             None => receiver.recv().map_err(|_| EmbedError::Stopped)?,
             Some(limit) => match receiver.recv_timeout(limit) {
                 Ok(result) => result,
                 Err(mpsc::RecvTimeoutError::Timeout) => Err(EmbedError::Timeout(limit)),
                 Err(mpsc::RecvTimeoutError::Disconnected) => Err(EmbedError::Stopped),
             },
-        }
+        };
+        result?.pop().ok_or(EmbedError::Stopped)
     }
 
     fn embed_many(
@@ -205,18 +207,20 @@ impl Embedder for OnnxEmbedder {
         texts: &[String],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
-        // Keep every worker busy: submit a window of jobs ahead of the one awaited.
-        let window = self.workers.len() * 4;
+        // Batches of short texts share one model run (a USE-style graph takes ragged batches
+        // without padding); a window of batches is queued ahead so every worker stays busy.
+        let batches = batches(texts, self.manifest.input_style);
+        let window = self.workers.len() * 2;
         let mut pending = std::collections::VecDeque::new();
         let mut out = Vec::with_capacity(texts.len());
         let mut next = 0;
-        while out.len() < texts.len() {
-            while next < texts.len() && pending.len() < window {
-                pending.push_back(self.submit(&texts[next])?);
+        while next < batches.len() || !pending.is_empty() {
+            while next < batches.len() && pending.len() < window {
+                pending.push_back(self.submit(batches[next].clone())?);
                 next += 1;
             }
             let receiver = pending.pop_front().expect("a job is pending");
-            out.push(receiver.recv().map_err(|_| EmbedError::Stopped)??);
+            out.extend(receiver.recv().map_err(|_| EmbedError::Stopped)??);
             progress(out.len());
         }
         Ok(out)
@@ -227,6 +231,27 @@ impl Embedder for OnnxEmbedder {
     }
 }
 
+/// Splits texts into model runs: up to [`BATCH_TEXTS`] texts and [`BATCH_CHARS`] characters
+/// for a USE-style graph, one text per run for a BERT-style one (which would need padding).
+fn batches(texts: &[String], style: InputStyle) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut chars = 0;
+    for text in texts {
+        let full = out.last().is_none_or(|batch| {
+            style == InputStyle::Bert
+                || batch.len() >= BATCH_TEXTS
+                || chars + text.len() > BATCH_CHARS
+        });
+        if full {
+            out.push(Vec::new());
+            chars = 0;
+        }
+        chars += text.len();
+        out.last_mut().expect("a batch exists").push(text.clone());
+    }
+    out
+}
+
 struct Worker {
     session: Session,
     tokenizer: Arc<Tokenizer>,
@@ -234,6 +259,58 @@ struct Worker {
 }
 
 impl Worker {
+    fn embed_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        if texts.len() > 1 && self.manifest.input_style == InputStyle::Use {
+            return self.embed_use_batch(texts);
+        }
+        texts.iter().map(|text| self.embed(text)).collect()
+    }
+
+    /// One run over several texts: token ids concatenated, `row_splits` marking where each ends.
+    fn embed_use_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let inference = |e: ort::Error| EmbedError::Inference(e.to_string());
+        let mut ids: Vec<i32> = Vec::new();
+        let mut splits: Vec<i64> = vec![0];
+        for text in texts {
+            let encoding = self
+                .tokenizer
+                .encode(text.as_str(), true)
+                .map_err(|e| EmbedError::Inference(format!("tokenizer: {e}")))?;
+            ids.extend(encoding.get_ids().iter().map(|&id| id as i32));
+            splits.push(ids.len() as i64);
+        }
+        let (n, rows) = (ids.len(), splits.len());
+        let output = self.manifest.output.as_str();
+        let outputs = self
+            .session
+            .run(ort::inputs![
+                "token_ids" => Tensor::from_array(([n], ids)).map_err(inference)?,
+                "row_splits" => Tensor::from_array(([rows], splits)).map_err(inference)?,
+            ])
+            .map_err(inference)?;
+        let value = outputs
+            .get(output)
+            .ok_or_else(|| EmbedError::Shape(format!("no output named `{output}`")))?;
+        let array = value.try_extract_array::<f32>().map_err(inference)?;
+        if array.ndim() != 2 || array.shape()[0] != texts.len() {
+            return Err(EmbedError::Shape(format!(
+                "a batch of {} texts gave an output of shape {:?}",
+                texts.len(),
+                array.shape()
+            )));
+        }
+        Ok(array
+            .outer_iter()
+            .map(|row| {
+                let mut vector: Vec<f32> = row.iter().copied().collect();
+                if self.manifest.normalize {
+                    normalize(&mut vector);
+                }
+                vector
+            })
+            .collect())
+    }
+
     fn embed(&mut self, text: &str) -> Result<Vec<f32>, EmbedError> {
         let inference = |e: ort::Error| EmbedError::Inference(e.to_string());
         let encoding = self

@@ -41,9 +41,13 @@ pub struct Embedded {
     pub embedded: usize,
 }
 
+/// Texts embedded per round trip to the store: bounds memory on huge imports and lets a killed
+/// import keep what it had embedded.
+const EMBED_CHUNK: usize = 4096;
+
 /// Vectors for `nodes` (same order): from the store's cache where present, embedding the rest
-/// (reporting to `progress`) and caching them. With `collect_garbage`, cached vectors no node
-/// uses any more are dropped after a model change.
+/// (reporting to `progress`) and caching them, quantised, in chunks. With `collect_garbage`,
+/// cached vectors no node uses any more are dropped after a model change.
 pub fn vectors_for(
     store: &Store,
     embedder: &dyn Embedder,
@@ -52,47 +56,54 @@ pub fn vectors_for(
     collect_garbage: bool,
 ) -> Result<Embedded> {
     let model = embedder.model_id();
+    let dim = embedder.dim();
     let texts: Vec<(Vec<String>, Option<String>)> = nodes.iter().map(|n| node_texts(n)).collect();
-    let mut keys: Vec<Vec<u8>> = Vec::new();
-    let mut key_text: HashMap<Vec<u8>, &str> = HashMap::new();
+    // Each distinct text once, with its cache key.
+    let mut index_of: HashMap<&str, usize> = HashMap::new();
+    let mut distinct: Vec<(&str, Vec<u8>)> = Vec::new();
     for (questions, body) in &texts {
         for text in questions.iter().chain(body) {
-            let key = cache_key(model, text);
-            if !key_text.contains_key(&key) {
-                key_text.insert(key.clone(), text);
-                keys.push(key);
-            }
+            index_of.entry(text.as_str()).or_insert_with(|| {
+                distinct.push((text.as_str(), cache_key(model, text)));
+                distinct.len() - 1
+            });
         }
     }
-    let cached = store.vectors(&keys)?;
-    let mut found: HashMap<Vec<u8>, Vec<f32>> = HashMap::with_capacity(keys.len());
-    let mut missing: Vec<&Vec<u8>> = Vec::new();
-    for (key, vector) in keys.iter().zip(cached) {
-        match vector {
-            Some(vector) if vector.len() == embedder.dim() => {
-                found.insert(key.clone(), vector);
-            }
-            _ => missing.push(key),
-        }
-    }
+    let keys: Vec<Vec<u8>> = distinct.iter().map(|(_, key)| key.clone()).collect();
+    let mut vectors: Vec<Option<Quantized>> = store
+        .vectors(&keys)?
+        .into_iter()
+        .map(|raw| raw.and_then(|raw| Quantized::from_bytes(&raw, dim)))
+        .collect();
+    let missing: Vec<usize> = (0..distinct.len()).filter(|i| vectors[*i].is_none()).collect();
     let embedded = missing.len();
     if !missing.is_empty() {
-        let batch: Vec<String> = missing.iter().map(|k| key_text[*k].to_owned()).collect();
-        progress.start(&format!("embedding with {model}"), batch.len() as u64);
-        let set = |done: usize| progress.set(done as u64);
-        let vectors = embedder.embed_many(&batch, &set)?;
+        progress.start(&format!("embedding with {model}"), missing.len() as u64);
+        for (round, chunk) in missing.chunks(EMBED_CHUNK).enumerate() {
+            let batch: Vec<String> = chunk.iter().map(|i| distinct[*i].0.to_owned()).collect();
+            let offset = round * EMBED_CHUNK;
+            let set = |done: usize| progress.set((offset + done) as u64);
+            let fresh = embedder.embed_many(&batch, &set)?;
+            let mut entries = Vec::with_capacity(chunk.len());
+            for (&i, vector) in chunk.iter().zip(fresh) {
+                let quantized = Quantized::of(&vector);
+                entries.push((distinct[i].1.clone(), quantized.to_bytes()));
+                vectors[i] = Some(quantized);
+            }
+            store.put_vectors(&entries)?;
+        }
         progress.finish();
-        let entries: Vec<(Vec<u8>, Vec<f32>)> =
-            missing.iter().map(|k| (*k).clone()).zip(vectors).collect();
-        store.put_vectors(&entries)?;
-        found.extend(entries);
         if collect_garbage {
-            let keep: HashSet<Vec<u8>> = keys.iter().cloned().collect();
+            let keep: HashSet<Vec<u8>> = keys.into_iter().collect();
             let removed = store.retain_vectors(&keep)?;
             tracing::info!(removed, "dropped cached vectors no node uses");
         }
     }
-    let vector = |text: &String| Quantized::of(&found[&cache_key(model, text)]);
+    let vector = |text: &String| {
+        vectors[index_of[text.as_str()]]
+            .clone()
+            .expect("every text has a vector by now")
+    };
     let vectors = texts
         .iter()
         .map(|(questions, body)| NodeVectors {

@@ -68,42 +68,40 @@ pub struct ChangeRecord {
 impl ChangeRecord {
     pub fn from_plan(kb_version: u64, time: String, provenance: &Provenance, plan: &Plan) -> Self {
         let json = |v: &dyn erased::ToJson| Some(v.to_json());
-        let mut changes = Vec::new();
-        for node in &plan.nodes_added {
-            changes.push(entry("add_node", node.id.to_string(), None, json(node)));
-        }
-        for (before, after) in &plan.nodes_updated {
-            changes.push(entry(
-                "update_node",
-                after.id.to_string(),
-                json(before),
-                json(after),
-            ));
-        }
-        for node in &plan.nodes_deleted {
-            changes.push(entry("delete_node", node.id.to_string(), json(node), None));
-        }
-        for edge in &plan.edges_added {
-            changes.push(entry("add_edge", edge.key().to_string(), None, json(edge)));
-        }
-        for (before, after) in &plan.edges_updated {
-            changes.push(entry(
-                "update_edge",
-                after.key().to_string(),
-                json(before),
-                json(after),
-            ));
-        }
-        for edge in &plan.edges_deleted {
-            changes.push(entry(
-                "delete_edge",
-                edge.key().to_string(),
-                json(edge),
-                None,
-            ));
-        }
-        let truncated = changes.len() > MAX_ENTRIES;
-        changes.truncate(MAX_ENTRIES);
+        // Entries are built lazily and only up to the cap: a 100k-node import must not turn every
+        // node into JSON values just to throw them away.
+        let nodes = plan
+            .nodes_added
+            .iter()
+            .map(|n| entry("add_node", n.id.to_string(), None, json(n)))
+            .chain(plan.nodes_updated.iter().map(|(before, after)| {
+                entry("update_node", after.id.to_string(), json(before), json(after))
+            }))
+            .chain(
+                plan.nodes_deleted
+                    .iter()
+                    .map(|n| entry("delete_node", n.id.to_string(), json(n), None)),
+            );
+        let edges = plan
+            .edges_added
+            .iter()
+            .map(|e| entry("add_edge", e.key().to_string(), None, json(e)))
+            .chain(plan.edges_updated.iter().map(|(before, after)| {
+                entry("update_edge", after.key().to_string(), json(before), json(after))
+            }))
+            .chain(
+                plan.edges_deleted
+                    .iter()
+                    .map(|e| entry("delete_edge", e.key().to_string(), json(e), None)),
+            );
+        let total = plan.nodes_added.len()
+            + plan.nodes_updated.len()
+            + plan.nodes_deleted.len()
+            + plan.edges_added.len()
+            + plan.edges_updated.len()
+            + plan.edges_deleted.len();
+        let changes: Vec<ChangeEntry> = nodes.chain(edges).take(MAX_ENTRIES).collect();
+        let truncated = total > MAX_ENTRIES;
         Self {
             kb_version,
             time,

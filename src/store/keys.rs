@@ -49,16 +49,6 @@ pub fn decode_u64(raw: &[u8]) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-pub fn encode_f32s(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-pub fn decode_f32s(raw: &[u8]) -> Vec<f32> {
-    raw.chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,8 +56,6 @@ mod tests {
     #[test]
     fn codecs_round_trip() {
         assert_eq!(decode_u64(&42u64.to_be_bytes()), 42);
-        let v = vec![0.5f32, -1.25, 3.0];
-        assert_eq!(decode_f32s(&encode_f32s(&v)), v);
         assert!(change(2) < change(10));
         assert_eq!(node("faq/a"), b"n\0faq/a".to_vec());
     }

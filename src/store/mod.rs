@@ -237,19 +237,17 @@ impl Store {
         Ok(())
     }
 
-    /// Looks up cached embeddings by key; `None` for each miss.
-    pub fn vectors(&self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<f32>>>> {
-        keys.iter()
-            .map(|key| Ok(self.vectors.get(key)?.map(|raw| keys::decode_f32s(&raw))))
-            .collect()
+    /// Looks up cached embeddings (opaque encoded vectors) by key; `None` for each miss.
+    pub fn vectors(&self, keys: &[Vec<u8>]) -> Result<Vec<Option<sled::IVec>>> {
+        keys.iter().map(|key| Ok(self.vectors.get(key)?)).collect()
     }
 
-    /// Stores embeddings under their content keys. They are content-addressed, so writing them
-    /// ahead of the batch that needs them is harmless if that batch then fails.
-    pub fn put_vectors(&self, entries: &[(Vec<u8>, Vec<f32>)]) -> Result<()> {
+    /// Stores encoded embeddings under their content keys. They are content-addressed, so writing
+    /// them ahead of the batch that needs them is harmless if that batch then fails.
+    pub fn put_vectors(&self, entries: &[(Vec<u8>, Vec<u8>)]) -> Result<()> {
         let mut batch = sled::Batch::default();
         for (key, vector) in entries {
-            batch.insert(key.as_slice(), keys::encode_f32s(vector));
+            batch.insert(key.as_slice(), vector.as_slice());
         }
         self.vectors.apply_batch(batch)?;
         Ok(())

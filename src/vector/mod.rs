@@ -10,7 +10,13 @@
 //!
 //! This module is pure computation: no IO, no knowledge of nodes, sled, tantivy or ONNX.
 
+pub mod ivf;
 mod simd;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use ivf::Centroids;
 
 /// One owner's best similarity to the query.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,22 +32,52 @@ struct Group {
     end: u32,
 }
 
-/// A vector quantised to `i8`: `value ≈ codes[i] * scale`.
+/// A vector quantised to `i8`: `value ≈ codes[i] * scale`, with the IVF list it is filed under
+/// (so an unchanged vector keeps its place when the index is rebuilt).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantized {
     pub codes: Vec<i8>,
     pub scale: f32,
+    pub list: u16,
 }
 
 impl Quantized {
+    /// The stored form: the scale (little-endian `f32`) then the codes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(4 + self.codes.len());
+        bytes.extend_from_slice(&self.scale.to_le_bytes());
+        bytes.extend(self.codes.iter().map(|c| *c as u8));
+        bytes
+    }
+
+    /// Reads [`Quantized::to_bytes`]; `None` unless it holds exactly `dim` codes.
+    pub fn from_bytes(bytes: &[u8], dim: usize) -> Option<Quantized> {
+        if bytes.len() != 4 + dim {
+            return None;
+        }
+        Some(Quantized {
+            scale: f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+            codes: bytes[4..].iter().map(|b| *b as i8).collect(),
+            list: ivf::UNASSIGNED,
+        })
+    }
+
     pub fn of(vector: &[f32]) -> Quantized {
         let max = vector.iter().fold(0f32, |m, x| m.max(x.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         Quantized {
             codes: vector.iter().map(|x| (x / scale).round() as i8).collect(),
             scale,
+            list: ivf::UNASSIGNED,
         }
     }
+}
+
+/// The inverted lists of an index above [`ivf::MIN_ROWS`].
+#[derive(Debug, Clone)]
+struct Lists {
+    centroids: Arc<Centroids>,
+    rows: Vec<Vec<u32>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,7 +85,10 @@ pub struct VectorIndex {
     dim: usize,
     codes: Vec<i8>,
     scales: Vec<f32>,
+    row_lists: Vec<u16>,
+    row_owners: Vec<u32>,
     groups: Vec<Group>,
+    lists: Option<Lists>,
 }
 
 impl VectorIndex {
@@ -89,13 +128,11 @@ impl VectorIndex {
     pub fn push_quantized(&mut self, owner: u32, vectors: impl IntoIterator<Item = Quantized>) {
         let start = self.len() as u32;
         for vector in vectors {
-            assert_eq!(
-                vector.codes.len(),
-                self.dim,
-                "vector of the wrong dimension"
-            );
+            assert_eq!(vector.codes.len(), self.dim, "vector of the wrong dimension");
             self.codes.extend_from_slice(&vector.codes);
             self.scales.push(vector.scale);
+            self.row_lists.push(vector.list);
+            self.row_owners.push(owner);
         }
         let end = self.len() as u32;
         debug_assert!(self.groups.last().is_none_or(|g| g.owner < owner));
@@ -111,9 +148,53 @@ impl VectorIndex {
             Err(_) => 0..0,
         };
         range.map(move |row| Quantized {
-            codes: self.codes[row * self.dim..(row + 1) * self.dim].to_vec(),
+            codes: self.row(row).to_vec(),
             scale: self.scales[row],
+            list: self.row_lists[row],
         })
+    }
+
+    fn row(&self, row: usize) -> &[i8] {
+        &self.codes[row * self.dim..(row + 1) * self.dim]
+    }
+
+    /// Builds the inverted lists once all rows are in, when there are enough rows to need them.
+    /// `previous` centroids are reused (only unfiled rows are filed) until the index has doubled
+    /// since they were trained; then they are trained anew and every row refiled.
+    pub fn finish(mut self, previous: Option<Arc<Centroids>>) -> VectorIndex {
+        let rows = self.len();
+        if rows < ivf::MIN_ROWS {
+            self.lists = None;
+            return self;
+        }
+        let reusable =
+            previous.filter(|c| c.dim == self.dim && !c.is_empty() && rows < 2 * c.trained_rows);
+        let centroids = match reusable {
+            Some(centroids) => centroids,
+            None => {
+                self.row_lists.iter_mut().for_each(|l| *l = ivf::UNASSIGNED);
+                Arc::new(ivf::train(&self.codes, &self.scales, self.dim))
+            }
+        };
+        let mut lists = vec![Vec::new(); centroids.len()];
+        for row in 0..rows {
+            let mut list = self.row_lists[row];
+            if list as usize >= centroids.len() {
+                list = centroids.nearest(self.row(row));
+                self.row_lists[row] = list;
+            }
+            lists[list as usize].push(row as u32);
+        }
+        self.lists = Some(Lists {
+            centroids,
+            rows: lists,
+        });
+        self
+    }
+
+    /// The centroids of the inverted lists, for the next index to reuse.
+    pub fn centroids(&self) -> Option<Arc<Centroids>> {
+        self.lists.as_ref().map(|l| Arc::clone(&l.centroids))
     }
 
     /// The best cosine between `query` and any vector of `owner` (0 when it has none).
@@ -130,38 +211,67 @@ impl VectorIndex {
     }
 
     fn row_score(&self, row: usize, query: &Quantized) -> f32 {
-        let codes = &self.codes[row * self.dim..(row + 1) * self.dim];
-        simd::dot_i8(codes, &query.codes) as f32 * self.scales[row] * query.scale
+        simd::dot_i8(self.row(row), &query.codes) as f32 * self.scales[row] * query.scale
     }
 
     /// The `k` owners most similar to `query` (best vector per owner), best first, among owners
-    /// for which `allow` is true.
+    /// for which `allow` is true. Exact below [`ivf::MIN_ROWS`] rows, through the inverted lists
+    /// above.
     pub fn search(&self, query: &[f32], k: usize, allow: &dyn Fn(u32) -> bool) -> Vec<VectorHit> {
         if k == 0 || query.len() != self.dim || self.groups.is_empty() {
             return Vec::new();
         }
         let query = Quantized::of(query);
-        let mut hits: Vec<VectorHit> = Vec::with_capacity(self.groups.len());
-        for group in &self.groups {
-            if !allow(group.owner) {
-                continue;
-            }
-            let mut best = f32::NEG_INFINITY;
-            for row in group.start..group.end {
-                best = best.max(self.row_score(row as usize, &query));
-            }
-            hits.push(VectorHit {
-                owner: group.owner,
-                score: best,
-            });
-        }
-        let by_score =
-            |a: &VectorHit, b: &VectorHit| b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner));
+        let mut hits = match &self.lists {
+            Some(lists) => self.probe(lists, &query, allow),
+            None => self.scan(&query, allow),
+        };
+        let by_score = |a: &VectorHit, b: &VectorHit| {
+            b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner))
+        };
         if hits.len() > k {
             hits.select_nth_unstable_by(k - 1, by_score);
             hits.truncate(k);
         }
         hits.sort_by(by_score);
+        hits
+    }
+
+    /// Scores only the rows of the lists nearest to the query.
+    fn probe(&self, lists: &Lists, query: &Quantized, allow: &dyn Fn(u32) -> bool) -> Vec<VectorHit> {
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for list in lists.centroids.nearest_lists(query, ivf::probes_for(lists.rows.len())) {
+            for &row in &lists.rows[list as usize] {
+                let owner = self.row_owners[row as usize];
+                if !allow(owner) {
+                    continue;
+                }
+                let score = self.row_score(row as usize, query);
+                best.entry(owner)
+                    .and_modify(|b| *b = b.max(score))
+                    .or_insert(score);
+            }
+        }
+        best.into_iter()
+            .map(|(owner, score)| VectorHit { owner, score })
+            .collect()
+    }
+
+    /// Scores every row.
+    fn scan(&self, query: &Quantized, allow: &dyn Fn(u32) -> bool) -> Vec<VectorHit> {
+        let mut hits = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            if !allow(group.owner) {
+                continue;
+            }
+            let score = (group.start..group.end)
+                .map(|row| self.row_score(row as usize, query))
+                .fold(f32::NEG_INFINITY, f32::max);
+            hits.push(VectorHit {
+                owner: group.owner,
+                score,
+            });
+        }
         hits
     }
 }
@@ -243,6 +353,43 @@ mod tests {
             let exact = dot(query, &vectors[hit.owner as usize]);
             assert!((hit.score - exact).abs() < 0.01, "{} vs {exact}", hit.score);
         }
+    }
+
+    #[test]
+    fn inverted_lists_find_what_the_exact_scan_finds() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        };
+        // 40 clusters of 1,000 noisy copies: enough rows for inverted lists.
+        let dim = 32;
+        let centres: Vec<Vec<f32>> =
+            (0..40).map(|_| unit(&(0..dim).map(|_| next()).collect::<Vec<_>>())).collect();
+        let mut exact = VectorIndex::new(dim);
+        let mut rows = Vec::new();
+        for owner in 0..40_000u32 {
+            let centre = &centres[owner as usize % 40];
+            let row = unit(&centre.iter().map(|x| x + 0.05 * next()).collect::<Vec<_>>());
+            exact.push_owner(owner, [row.as_slice()]);
+            rows.push(row);
+        }
+        let probed = exact.clone().finish(None);
+        assert!(probed.centroids().is_some());
+        assert!(exact.centroids().is_none());
+        let query = &rows[123];
+        let want: Vec<u32> = exact.search(query, 10, &|_| true).iter().map(|h| h.owner).collect();
+        let got: Vec<u32> = probed.search(query, 10, &|_| true).iter().map(|h| h.owner).collect();
+        assert_eq!(got[0], 123);
+        let overlap = got.iter().filter(|o| want.contains(o)).count();
+        assert!(overlap >= 8, "recall@10 {overlap}/10");
+        // Reusing the centroids files only what is new.
+        let mut next_index = VectorIndex::new(dim);
+        for owner in 0..40_000u32 {
+            next_index.push_quantized(owner, probed.owner_vectors(owner));
+        }
+        let reused = next_index.finish(probed.centroids());
+        assert!(Arc::ptr_eq(&reused.centroids().unwrap(), &probed.centroids().unwrap()));
     }
 
     #[test]
