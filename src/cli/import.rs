@@ -33,6 +33,9 @@ pub fn run(args: Args, settings: &Settings) -> CliResult {
         source: args.path.display().to_string(),
     };
     let outcome = kb.import_path(&args.path, &provenance, args.dry_run, &bars)?;
+    if outcome.changed {
+        kb.save_derived();
+    }
     if args.json {
         output::json(&outcome);
         return Ok(());

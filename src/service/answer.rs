@@ -95,6 +95,7 @@ pub struct Alternative {
     pub node_id: String,
     pub kind: String,
     pub name: String,
+    /// This candidate's share of the engine's belief among the leading candidates.
     pub score: f32,
 }
 
@@ -261,6 +262,15 @@ impl KnowledgeBase {
         );
         let best = ranked.first().filter(|_| confident);
         let answer = best.map(|c| answer_node(&snapshot, c));
+        // Scores are shares of the leading candidates' softmax: how the engine splits its belief
+        // among them (the best one's own confidence is `confidence`).
+        let top_logit = ranked.first().map_or(0.0, |c| c.logit);
+        let mass: f32 = ranked
+            .iter()
+            .take(ALTERNATIVES + 1)
+            .map(|c| (c.logit - top_logit).exp())
+            .sum();
+        let share = |c: &Candidate| (c.logit - top_logit).exp() / mass.max(1e-9);
         let alternatives = ranked
             .iter()
             .skip(usize::from(best.is_some()))
@@ -271,7 +281,7 @@ impl KnowledgeBase {
                     node_id: node.id.to_string(),
                     kind: node.kind.to_string(),
                     name: node.name.clone(),
-                    score: round3(sigmoid(c.logit)),
+                    score: round3(share(c)),
                 }
             })
             .collect();

@@ -75,7 +75,9 @@ pub fn vectors_for(
         .into_iter()
         .map(|raw| raw.and_then(|raw| Quantized::from_bytes(&raw, dim)))
         .collect();
-    let missing: Vec<usize> = (0..distinct.len()).filter(|i| vectors[*i].is_none()).collect();
+    let missing: Vec<usize> = (0..distinct.len())
+        .filter(|i| vectors[*i].is_none())
+        .collect();
     let embedded = missing.len();
     if !missing.is_empty() {
         progress.start(&format!("embedding with {model}"), missing.len() as u64);

@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod answer;
+mod derived;
 mod embedding;
 pub mod error;
 pub mod eval;
@@ -44,7 +45,14 @@ pub use snapshot::Snapshot;
 
 use embedding::QueryCache;
 use fusion::FusionConfig;
-use snapshot::SnapshotParts;
+use snapshot::{SnapshotParts, Vectors};
+
+/// A model being loaded (or given), with what is known of it before it is ready.
+struct PendingEmbedder {
+    id: String,
+    dim: usize,
+    load: Box<dyn FnOnce() -> Result<Arc<dyn Embedder>> + Send>,
+}
 
 /// Per-KB settings kept in the store (written by `tune`); unset fields use the defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -71,19 +79,48 @@ pub struct KnowledgeBase {
 
 impl KnowledgeBase {
     /// Opens the KB in `settings.data_dir` with the configured model, rebuilding derived state
-    /// that is missing or behind the store (reporting to `progress`). Fails when the data
-    /// directory is in use ([`ServiceError::Busy`]), the model files are missing or corrupt
-    /// ([`ServiceError::Model`], naming the fix) or the store cannot be read.
+    /// that is missing or behind the store (reporting to `progress`). The model loads on its own
+    /// thread while the store and indexes are read. Fails when the data directory is in use
+    /// ([`ServiceError::Busy`]), the model files are missing or corrupt ([`ServiceError::Model`],
+    /// naming the fix) or the store cannot be read.
     pub fn open(settings: &Settings, progress: &dyn Progress) -> Result<KnowledgeBase> {
         let files = ModelFiles::locate(&settings.models_dir(), &settings.models.name)?;
-        let embedder = OnnxEmbedder::load(&files, settings.models.workers)?;
-        Self::open_with(settings, Arc::new(embedder), progress)
+        let (id, dim) = (files.manifest.id.clone(), files.manifest.dim);
+        let workers = settings.models.workers;
+        let loading = std::thread::Builder::new()
+            .name("load-model".into())
+            .spawn(move || OnnxEmbedder::load(&files, workers))
+            .map_err(|e| ServiceError::Internal(format!("cannot start the model loader: {e}")))?;
+        let pending = PendingEmbedder {
+            id,
+            dim,
+            load: Box::new(move || {
+                let embedder = loading
+                    .join()
+                    .map_err(|_| ServiceError::Internal("the model loader panicked".into()))??;
+                Ok(Arc::new(embedder) as Arc<dyn Embedder>)
+            }),
+        };
+        Self::open_pending(settings, pending, progress)
     }
 
     /// Like [`KnowledgeBase::open`] with a given embedder.
     pub fn open_with(
         settings: &Settings,
         embedder: Arc<dyn Embedder>,
+        progress: &dyn Progress,
+    ) -> Result<KnowledgeBase> {
+        let pending = PendingEmbedder {
+            id: embedder.model_id().to_owned(),
+            dim: embedder.dim(),
+            load: Box::new(move || Ok(embedder)),
+        };
+        Self::open_pending(settings, pending, progress)
+    }
+
+    fn open_pending(
+        settings: &Settings,
+        pending: PendingEmbedder,
         progress: &dyn Progress,
     ) -> Result<KnowledgeBase> {
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| ServiceError::Input {
@@ -98,10 +135,13 @@ impl KnowledgeBase {
         let edges = store.edges()?;
         // Tuned settings are derived data: unreadable ones (from an older version) fall back to
         // the defaults until the KB is tuned again.
-        let kb_settings: KbSettings = store.settings().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "ignoring stored KB settings; run `answergraph tune` again");
-            None
-        }).unwrap_or_default();
+        let kb_settings: KbSettings = store
+            .settings()
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "ignoring stored KB settings; run `answergraph tune` again");
+                None
+            })
+            .unwrap_or_default();
         let sessions = sessions::Sessions::new(settings.answer.session_ttl_secs);
         let expired = sessions.purge(&store, chrono::Utc::now().timestamp_millis())?;
         if expired > 0 {
@@ -121,7 +161,26 @@ impl KnowledgeBase {
         }
         let nodes: Vec<Arc<crate::domain::Node>> =
             records.iter().map(|r| Arc::new(r.node.clone())).collect();
-        let vectors = embedding::vectors_for(&store, embedder.as_ref(), &nodes, progress, true)?;
+        let vectors_path = derived::path(&settings.data_dir);
+        let saved = derived::load(&vectors_path, kb_version, &pending.id)
+            .filter(|(q, t)| q.dim() == pending.dim && t.dim() == pending.dim);
+        let (embedder, vectors, save) = match saved {
+            Some((questions, text)) => {
+                let embedder = (pending.load)()?;
+                (embedder, Vectors::Built { questions, text }, false)
+            }
+            None => {
+                tracing::info!("vector indexes are missing or behind the store; rebuilding them");
+                let embedder = (pending.load)()?;
+                let per_node =
+                    embedding::vectors_for(&store, embedder.as_ref(), &nodes, progress, true)?;
+                let vectors = Vectors::PerNode {
+                    nodes: per_node.vectors,
+                    centroids: (None, None),
+                };
+                (embedder, vectors, true)
+            }
+        };
         let snapshot = Snapshot::build(SnapshotParts {
             kb_version,
             schema,
@@ -130,13 +189,13 @@ impl KnowledgeBase {
                 .zip(records.into_iter().map(|r| r.meta))
                 .collect(),
             edges,
-            vectors: vectors.vectors,
+            vectors,
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
         });
         // Load the Chinese segmentation dictionary now rather than in the first question.
         snapshot.text.word_terms("预热分词词典");
-        Ok(KnowledgeBase {
+        let kb = KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
             sessions,
             settings: settings.clone(),
@@ -146,7 +205,27 @@ impl KnowledgeBase {
             current: ArcSwap::from_pointee(snapshot),
             kb_settings: ArcSwap::from_pointee(kb_settings),
             write_lock: Mutex::new(()),
-        })
+        };
+        if save {
+            kb.save_derived();
+        }
+        Ok(kb)
+    }
+
+    /// Saves the current vector indexes beside the store so the next start-up can skip
+    /// rebuilding them. Best effort: a failure is logged and costs only start-up time.
+    pub fn save_derived(&self) {
+        let snapshot = self.snapshot();
+        let path = derived::path(&self.settings.data_dir);
+        if let Err(e) = derived::save(
+            &path,
+            snapshot.kb_version,
+            self.embedder.model_id(),
+            &snapshot.question_vectors,
+            &snapshot.text_vectors,
+        ) {
+            tracing::warn!(error = %e, path = %path.display(), "could not save the vector indexes");
+        }
     }
 
     /// The KB's tuned settings (fusion, answer threshold, reasoning parameters).

@@ -10,7 +10,7 @@ use crate::domain::{Direction, Edge, EdgeKey, KbView, Node, NodeId, NodeMeta, Sc
 use crate::graph::{KbGraph, RelId};
 use crate::store::NodeRecord;
 use crate::text::TextSearcher;
-use crate::vector::{Quantized, VectorIndex};
+use crate::vector::{Centroids, Quantized, VectorIndex};
 
 use super::understand::Linker;
 
@@ -48,6 +48,19 @@ pub struct Snapshot {
     text_terms: Vec<OnceLock<Box<[String]>>>,
 }
 
+/// A snapshot's vectors: per node (slot order) to be indexed, or indexes loaded ready-made.
+pub enum Vectors {
+    PerNode {
+        nodes: Vec<NodeVectors>,
+        /// Inverted-list centroids of the previous snapshot (question, text) to reuse.
+        centroids: (Option<Arc<Centroids>>, Option<Arc<Centroids>>),
+    },
+    Built {
+        questions: VectorIndex,
+        text: VectorIndex,
+    },
+}
+
 /// Everything a snapshot is built from.
 pub struct SnapshotParts {
     pub kb_version: u64,
@@ -55,7 +68,7 @@ pub struct SnapshotParts {
     /// Nodes in id order.
     pub nodes: Vec<(Arc<Node>, NodeMeta)>,
     pub edges: Vec<Edge>,
-    pub vectors: Vec<NodeVectors>,
+    pub vectors: Vectors,
     pub dim: usize,
     pub text: TextSearcher,
 }
@@ -107,12 +120,21 @@ impl Snapshot {
             }
         }
         let graph = KbGraph::build(nodes.len(), graph_edges);
-        let mut question_vectors = VectorIndex::new(dim);
-        let mut text_vectors = VectorIndex::new(dim);
-        for (slot, node_vectors) in vectors.into_iter().enumerate() {
-            question_vectors.push_quantized(slot as u32, node_vectors.questions);
-            text_vectors.push_quantized(slot as u32, node_vectors.text);
-        }
+        let (question_vectors, text_vectors) = match vectors {
+            Vectors::Built { questions, text } => (questions, text),
+            Vectors::PerNode {
+                nodes: per_node,
+                centroids,
+            } => {
+                let mut questions = VectorIndex::new(dim);
+                let mut text = VectorIndex::new(dim);
+                for (slot, node_vectors) in per_node.into_iter().enumerate() {
+                    questions.push_quantized(slot as u32, node_vectors.questions);
+                    text.push_quantized(slot as u32, node_vectors.text);
+                }
+                (questions.finish(centroids.0), text.finish(centroids.1))
+            }
+        };
         let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
         let linker = Linker::build(&nodes, &schema);
         let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();

@@ -21,7 +21,7 @@ use crate::store::{ChangeSummary, Provenance};
 use crate::text::FieldBoosts;
 
 use super::embedding::vectors_for;
-use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView};
+use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView, Vectors};
 use super::{KnowledgeBase, Progress, Result, ServiceError, Snapshot};
 
 /// What a write did.
@@ -285,7 +285,13 @@ impl KnowledgeBase {
             schema,
             nodes,
             edges: edges.into_values().collect(),
-            vectors,
+            vectors: Vectors::PerNode {
+                nodes: vectors,
+                centroids: (
+                    snapshot.question_vectors.centroids(),
+                    snapshot.text_vectors.centroids(),
+                ),
+            },
             dim: self.embedder.dim(),
             text: searcher,
         });

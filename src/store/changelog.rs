@@ -75,7 +75,12 @@ impl ChangeRecord {
             .iter()
             .map(|n| entry("add_node", n.id.to_string(), None, json(n)))
             .chain(plan.nodes_updated.iter().map(|(before, after)| {
-                entry("update_node", after.id.to_string(), json(before), json(after))
+                entry(
+                    "update_node",
+                    after.id.to_string(),
+                    json(before),
+                    json(after),
+                )
             }))
             .chain(
                 plan.nodes_deleted
@@ -87,7 +92,12 @@ impl ChangeRecord {
             .iter()
             .map(|e| entry("add_edge", e.key().to_string(), None, json(e)))
             .chain(plan.edges_updated.iter().map(|(before, after)| {
-                entry("update_edge", after.key().to_string(), json(before), json(after))
+                entry(
+                    "update_edge",
+                    after.key().to_string(),
+                    json(before),
+                    json(after),
+                )
             }))
             .chain(
                 plan.edges_deleted

@@ -78,7 +78,9 @@ pub fn train(codes: &[i8], scales: &[f32], dim: usize) -> Centroids {
     let lists = lists_for(rows);
     let sample_size = (lists * 40).min(rows);
     let step = rows as f64 / sample_size as f64;
-    let sample: Vec<usize> = (0..sample_size).map(|i| (i as f64 * step) as usize).collect();
+    let sample: Vec<usize> = (0..sample_size)
+        .map(|i| (i as f64 * step) as usize)
+        .collect();
     let row = |r: usize| &codes[r * dim..(r + 1) * dim];
     // Start from evenly spread sample rows.
     let mut centroids: Vec<Quantized> = (0..lists)

@@ -128,7 +128,11 @@ impl VectorIndex {
     pub fn push_quantized(&mut self, owner: u32, vectors: impl IntoIterator<Item = Quantized>) {
         let start = self.len() as u32;
         for vector in vectors {
-            assert_eq!(vector.codes.len(), self.dim, "vector of the wrong dimension");
+            assert_eq!(
+                vector.codes.len(),
+                self.dim,
+                "vector of the wrong dimension"
+            );
             self.codes.extend_from_slice(&vector.codes);
             self.scales.push(vector.scale);
             self.row_lists.push(vector.list);
@@ -192,6 +196,122 @@ impl VectorIndex {
         self
     }
 
+    /// The index as bytes (see [`VectorIndex::from_bytes`]): dimension, groups, scales, list of
+    /// each row, codes, then the centroids if any; integers little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out =
+            Vec::with_capacity(64 + self.codes.len() + self.len() * 6 + self.groups.len() * 12);
+        let u32s = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
+        let u64s = |out: &mut Vec<u8>, v: u64| out.extend_from_slice(&v.to_le_bytes());
+        u32s(&mut out, self.dim as u32);
+        u64s(&mut out, self.len() as u64);
+        u64s(&mut out, self.groups.len() as u64);
+        for g in &self.groups {
+            u32s(&mut out, g.owner);
+            u32s(&mut out, g.start);
+            u32s(&mut out, g.end);
+        }
+        for s in &self.scales {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        for l in &self.row_lists {
+            out.extend_from_slice(&l.to_le_bytes());
+        }
+        out.extend(self.codes.iter().map(|c| *c as u8));
+        match &self.lists {
+            None => out.push(0),
+            Some(lists) => {
+                out.push(1);
+                u64s(&mut out, lists.centroids.trained_rows as u64);
+                u64s(&mut out, lists.centroids.len() as u64);
+                for centroid in &lists.centroids.vectors {
+                    out.extend_from_slice(&centroid.to_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads [`VectorIndex::to_bytes`]; `None` when the bytes are not a whole, consistent index.
+    pub fn from_bytes(bytes: &[u8]) -> Option<VectorIndex> {
+        let mut reader = Reader { bytes, at: 0 };
+        let dim = reader.u32()? as usize;
+        let rows = reader.u64()? as usize;
+        let group_count = reader.u64()? as usize;
+        let mut groups = Vec::with_capacity(group_count.min(bytes.len() / 12));
+        for _ in 0..group_count {
+            let (owner, start, end) = (reader.u32()?, reader.u32()?, reader.u32()?);
+            if start > end
+                || end as usize > rows
+                || groups
+                    .last()
+                    .is_some_and(|g: &Group| g.end > start || g.owner >= owner)
+            {
+                return None;
+            }
+            groups.push(Group { owner, start, end });
+        }
+        let scales: Vec<f32> = reader
+            .take(rows.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let row_lists: Vec<u16> = reader
+            .take(rows.checked_mul(2)?)?
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let codes: Vec<i8> = reader
+            .take(rows.checked_mul(dim)?)?
+            .iter()
+            .map(|b| *b as i8)
+            .collect();
+        let mut row_owners = vec![0u32; rows];
+        for g in &groups {
+            row_owners[g.start as usize..g.end as usize].fill(g.owner);
+        }
+        let mut index = VectorIndex {
+            dim,
+            codes,
+            scales,
+            row_lists,
+            row_owners,
+            groups,
+            lists: None,
+        };
+        let centroids = match reader.take(1)?[0] {
+            0 => None,
+            1 => {
+                let trained_rows = reader.u64()? as usize;
+                let count = reader.u64()? as usize;
+                let mut vectors = Vec::with_capacity(count.min(1 << 16));
+                for _ in 0..count {
+                    vectors.push(Quantized::from_bytes(reader.take(4 + dim)?, dim)?);
+                }
+                Some(Arc::new(Centroids {
+                    dim,
+                    vectors,
+                    trained_rows,
+                }))
+            }
+            _ => return None,
+        };
+        if reader.at != bytes.len() {
+            return None;
+        }
+        if let Some(centroids) = centroids {
+            if index
+                .row_lists
+                .iter()
+                .any(|l| *l as usize >= centroids.len())
+            {
+                return None;
+            }
+            index = index.finish(Some(centroids));
+        }
+        Some(index)
+    }
+
     /// The centroids of the inverted lists, for the next index to reuse.
     pub fn centroids(&self) -> Option<Arc<Centroids>> {
         self.lists.as_ref().map(|l| Arc::clone(&l.centroids))
@@ -226,9 +346,8 @@ impl VectorIndex {
             Some(lists) => self.probe(lists, &query, allow),
             None => self.scan(&query, allow),
         };
-        let by_score = |a: &VectorHit, b: &VectorHit| {
-            b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner))
-        };
+        let by_score =
+            |a: &VectorHit, b: &VectorHit| b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner));
         if hits.len() > k {
             hits.select_nth_unstable_by(k - 1, by_score);
             hits.truncate(k);
@@ -238,9 +357,17 @@ impl VectorIndex {
     }
 
     /// Scores only the rows of the lists nearest to the query.
-    fn probe(&self, lists: &Lists, query: &Quantized, allow: &dyn Fn(u32) -> bool) -> Vec<VectorHit> {
+    fn probe(
+        &self,
+        lists: &Lists,
+        query: &Quantized,
+        allow: &dyn Fn(u32) -> bool,
+    ) -> Vec<VectorHit> {
         let mut best: HashMap<u32, f32> = HashMap::new();
-        for list in lists.centroids.nearest_lists(query, ivf::probes_for(lists.rows.len())) {
+        for list in lists
+            .centroids
+            .nearest_lists(query, ivf::probes_for(lists.rows.len()))
+        {
             for &row in &lists.rows[list as usize] {
                 let owner = self.row_owners[row as usize];
                 if !allow(owner) {
@@ -273,6 +400,31 @@ impl VectorIndex {
             });
         }
         hits
+    }
+}
+
+/// Reads fixed-size little-endian fields, failing on truncation.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.take(8)
+            .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
 }
 
@@ -359,13 +511,16 @@ mod tests {
     fn inverted_lists_find_what_the_exact_scan_finds() {
         let mut state = 7u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
         };
         // 40 clusters of 1,000 noisy copies: enough rows for inverted lists.
         let dim = 32;
-        let centres: Vec<Vec<f32>> =
-            (0..40).map(|_| unit(&(0..dim).map(|_| next()).collect::<Vec<_>>())).collect();
+        let centres: Vec<Vec<f32>> = (0..40)
+            .map(|_| unit(&(0..dim).map(|_| next()).collect::<Vec<_>>()))
+            .collect();
         let mut exact = VectorIndex::new(dim);
         let mut rows = Vec::new();
         for owner in 0..40_000u32 {
@@ -378,8 +533,16 @@ mod tests {
         assert!(probed.centroids().is_some());
         assert!(exact.centroids().is_none());
         let query = &rows[123];
-        let want: Vec<u32> = exact.search(query, 10, &|_| true).iter().map(|h| h.owner).collect();
-        let got: Vec<u32> = probed.search(query, 10, &|_| true).iter().map(|h| h.owner).collect();
+        let want: Vec<u32> = exact
+            .search(query, 10, &|_| true)
+            .iter()
+            .map(|h| h.owner)
+            .collect();
+        let got: Vec<u32> = probed
+            .search(query, 10, &|_| true)
+            .iter()
+            .map(|h| h.owner)
+            .collect();
         assert_eq!(got[0], 123);
         let overlap = got.iter().filter(|o| want.contains(o)).count();
         assert!(overlap >= 8, "recall@10 {overlap}/10");
@@ -389,7 +552,27 @@ mod tests {
             next_index.push_quantized(owner, probed.owner_vectors(owner));
         }
         let reused = next_index.finish(probed.centroids());
-        assert!(Arc::ptr_eq(&reused.centroids().unwrap(), &probed.centroids().unwrap()));
+        assert!(Arc::ptr_eq(
+            &reused.centroids().unwrap(),
+            &probed.centroids().unwrap()
+        ));
+        // A round trip through bytes gives the same answers.
+        let bytes = reused.to_bytes();
+        let read = VectorIndex::from_bytes(&bytes).expect("reads back");
+        let again: Vec<u32> = read
+            .search(query, 10, &|_| true)
+            .iter()
+            .map(|h| h.owner)
+            .collect();
+        assert_eq!(again, got);
+        assert!(
+            VectorIndex::from_bytes(&bytes[..bytes.len() - 1]).is_none(),
+            "truncated"
+        );
+        assert!(
+            VectorIndex::from_bytes(&[bytes.as_slice(), &[0]].concat()).is_none(),
+            "trailing"
+        );
     }
 
     #[test]
