@@ -198,7 +198,7 @@ impl Snapshot {
         }
     }
 
-    fn edge_at(&self, from: u32, rel: RelId, to: u32) -> Edge {
+    pub(super) fn edge_at(&self, from: u32, rel: RelId, to: u32) -> Edge {
         let extra = self.edge_extras.get(&(from, rel, to));
         Edge {
             from: self.nodes[from as usize].id.clone(),
@@ -275,7 +275,7 @@ impl<'a> SnapshotView<'a> {
 }
 
 impl Snapshot {
-    fn edges_touching(&self, id: &NodeId) -> Vec<Edge> {
+    pub(super) fn edges_touching(&self, id: &NodeId) -> Vec<Edge> {
         let Some(&slot) = self.slots.get(id) else {
             return Vec::new();
         };
