@@ -10,6 +10,7 @@ mod models;
 mod output;
 mod progress;
 mod search;
+mod serve;
 mod stats;
 mod tune;
 
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use crate::http::ServeError;
 use crate::service::ServiceError;
 
 #[derive(Debug, Parser)]
@@ -62,6 +64,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Check or fetch the model files.
     Models(models::Args),
+    /// Serve the HTTP API (answer, search, graph reads, editor writes, analytics, metrics).
+    Serve(serve::Args),
 }
 
 /// What went wrong, for the exit code and the message on stderr.
@@ -71,6 +75,8 @@ pub enum CliError {
     Service(#[from] ServiceError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Serve(#[from] crate::http::ServeError),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -108,6 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ask(args) => ask::run(args, &settings),
         Command::Eval(args) => eval::run(args, &settings),
         Command::Models(args) => models::run(args, &settings),
+        Command::Serve(args) => serve::run(args, &settings),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -157,6 +164,14 @@ fn report(error: &CliError) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+        CliError::Serve(e @ (ServeError::Keys(_) | ServeError::Bind { .. })) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        CliError::Serve(e @ (ServeError::Load(_) | ServeError::Server(_))) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -164,6 +179,7 @@ fn report(error: &CliError) -> ExitCode {
 pub fn init_logging(cli: &Cli) {
     let default = match cli.command {
         _ if std::env::var_os("RUST_LOG").is_some() => String::new(),
+        Command::Serve(_) => "info".to_owned(),
         _ => "warn".to_owned(),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
