@@ -15,7 +15,7 @@ use crate::service::write::WriteOutcome;
 /// A node as in `nodes.jsonl`. In a `PUT /v1/nodes/{id}` body, `id` may be left out.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NodeDto {
-    #[schema(example = "product/x200-router")]
+    #[schema(example = "product/x200")]
     pub id: String,
     #[schema(example = "product")]
     pub kind: String,
@@ -54,11 +54,11 @@ impl From<Node> for NodeDto {
 /// An edge as in `edges.jsonl`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EdgeDto {
-    #[schema(example = "faq/reset-router")]
+    #[schema(example = "faq/factory-reset-router")]
     pub from: String,
     #[schema(example = "about")]
     pub rel: String,
-    #[schema(example = "product/x200-router")]
+    #[schema(example = "product/x200")]
     pub to: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, Value>,

@@ -19,7 +19,7 @@ use super::state::{Kb, Limits};
 /// Creates or replaces a node.
 #[utoipa::path(
     tag = "edit",
-    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/reset-router")),
+    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/factory-reset-router")),
     request_body(content = NodeDto, description = "A node as in nodes.jsonl; `id` may be left out"),
     responses(
         (status = 200, description = "Written; the new KB version", body = WriteOutcomeDto),
@@ -49,7 +49,7 @@ pub(super) async fn put_node(
 /// Deletes a node and every edge at it.
 #[utoipa::path(
     tag = "edit",
-    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/reset-router")),
+    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/factory-reset-router")),
     responses(
         (status = 200, description = "Deleted; the new KB version", body = WriteOutcomeDto),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),

@@ -1,7 +1,9 @@
 //! The HTTP service (actix-web 4): the only module that knows HTTP. Each API group lives in its
 //! own file and ends with a `config_*_api(cfg)` registration function; each handler parses its
 //! input, calls one `KnowledgeBase` function through [`state::Kb::run`] (on the blocking pool)
-//! and renders the result as a DTO. Nothing here touches sled, tantivy, ONNX or petgraph.
+//! and renders the result as a DTO. Nothing here touches sled, tantivy, ONNX or petgraph: the
+//! module depends on `service`, `config` and the plain data types of `domain`, nothing else, and
+//! nothing but `cli serve` depends on it.
 //!
 //! * `answer.rs`, `search.rs`, `nodes.rs` — chatbot and reader routes (role `reader`).
 //! * `edits.rs` — editor writes, each one atomic batch (role `editor`).
@@ -450,5 +452,40 @@ mod tests {
         assert_eq!(response.status().as_u16(), 404);
         let body: serde_json::Value = test::read_body_json(response).await;
         assert_eq!(body["code"], "not_found");
+    }
+
+    #[actix_web::test]
+    async fn until_the_kb_has_loaded_only_health_answers() {
+        let keys = ApiKeys::from_settings(&crate::config::ServerSettings {
+            keys: vec!["reader:k".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(KbSlot::default()))
+                .app_data(web::Data::new(keys))
+                .app_data(web::Data::new(Metrics::new()))
+                .configure(config),
+        )
+        .await;
+        let get = |uri: &str| test::TestRequest::get().uri(uri).to_request();
+        let response = test::call_service(&app, get("/healthz")).await;
+        assert_eq!(response.status().as_u16(), 200);
+        let response = test::call_service(&app, get("/readyz")).await;
+        assert_eq!(response.status().as_u16(), 503);
+        let body: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(body["code"], "not_ready");
+        let answer = test::TestRequest::post()
+            .uri("/v1/answer")
+            .insert_header(("Authorization", "Bearer k"))
+            .set_json(serde_json::json!({"question": "hello?"}))
+            .to_request();
+        let response = test::call_service(&app, answer).await;
+        assert_eq!(response.status().as_u16(), 503);
+        assert!(response.headers().contains_key("retry-after"));
+        let response = test::call_service(&app, get("/metrics")).await;
+        let text = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+        assert!(text.contains("answergraph_ready 0"), "{text}");
     }
 }

@@ -46,7 +46,7 @@ impl From<NodeDetail> for NodeDetailDto {
 /// Reads one node with its metadata and edges.
 #[utoipa::path(
     tag = "graph",
-    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "product/x200-router")),
+    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "product/x200")),
     responses(
         (status = 200, description = "The node", body = NodeDetailDto),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
@@ -138,7 +138,7 @@ fn relations(rel: Option<String>) -> Vec<String> {
 #[utoipa::path(
     tag = "graph",
     params(
-        ("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "product/x200-router"),
+        ("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "product/x200"),
         NeighborsQuery,
     ),
     responses(
