@@ -1,5 +1,6 @@
 # AnswerGraph — the two commands a new machine needs:
-#   make run    fetch/verify models, build, import the demo KB when needed, serve it
+#   make run    fetch/verify models, build, import the demo KB when needed, serve it on
+#               http://127.0.0.1:8080 with the demo API keys below
 #   make test   fetch/verify models, then fmt check, clippy -D warnings and every test
 CARGO    ?= cargo
 DATA_DIR ?= index
@@ -22,7 +23,7 @@ run: models build
 	   [ -n "$$(find $(KB) -newer $(DATA_DIR)/.demo-imported -print -quit)" ]; then \
 	  $(BIN) --data-dir $(DATA_DIR) import $(KB) && touch $(DATA_DIR)/.demo-imported; \
 	fi
-	$(BIN) --data-dir $(DATA_DIR) stats
+	ANSWERGRAPH_KEYS=$(DEMO_KEYS) $(BIN) --data-dir $(DATA_DIR) serve
 
 fmt:
 	$(CARGO) fmt --all -- --check

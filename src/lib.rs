@@ -9,6 +9,7 @@ pub mod config;
 pub mod domain;
 pub mod embed;
 pub mod graph;
+pub mod http;
 pub mod service;
 pub mod store;
 pub mod text;

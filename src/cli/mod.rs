@@ -12,6 +12,7 @@ mod models;
 mod output;
 mod progress;
 mod search;
+mod serve;
 mod stats;
 mod tune;
 
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use crate::http::ServeError;
 use crate::service::ServiceError;
 
 #[derive(Debug, Parser)]
@@ -69,6 +71,8 @@ pub enum Command {
     Bench(bench::Args),
     /// Check or fetch the model files.
     Models(models::Args),
+    /// Serve the HTTP API (answer, search, graph reads, editor writes, analytics, metrics).
+    Serve(serve::Args),
 }
 
 /// What went wrong, for the exit code and the message on stderr.
@@ -78,6 +82,8 @@ pub enum CliError {
     Service(#[from] ServiceError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Serve(#[from] crate::http::ServeError),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -117,6 +123,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::GenKb(args) => gen_kb::run(args),
         Command::Bench(args) => bench::run_command(args, &settings),
         Command::Models(args) => models::run(args, &settings),
+        Command::Serve(args) => serve::run(args, &settings),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -166,6 +173,14 @@ fn report(error: &CliError) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+        CliError::Serve(e @ (ServeError::Keys(_) | ServeError::Bind { .. })) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        CliError::Serve(e @ (ServeError::Load(_) | ServeError::Server(_))) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -173,6 +188,7 @@ fn report(error: &CliError) -> ExitCode {
 pub fn init_logging(cli: &Cli) {
     let default = match cli.command {
         _ if std::env::var_os("RUST_LOG").is_some() => String::new(),
+        Command::Serve(_) => "info".to_owned(),
         _ => "warn".to_owned(),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -4,26 +4,34 @@
 //! * **Writes** (`write.rs`): parse → validate as a whole → embed what is new → apply atomically in
 //!   the store → update the text index → build and publish the next [`Snapshot`]. Writes are
 //!   serialised by one lock; the write is acknowledged only after publication.
-//! * **Reads** (`search.rs`, `answer.rs`) load the current snapshot once and work on it alone, so a
-//!   reader sees one KB version from start to end.
+//!   Single edits and request-body imports (`edits.rs`) are batches like any other.
+//! * **Reads** (`search.rs`, `answer.rs`, `reads.rs`) load the current snapshot once and work on it
+//!   alone, so a reader sees one KB version from start to end.
+//! * **Operations** (`feedback.rs`, `analytics.rs`, `status.rs`): feedback on logged queries,
+//!   service-quality analytics over the query log, readiness.
 //! * **Start-up** (`open`) rebuilds whatever derived state is missing or behind the store.
 //!
 //! Edges (`cli`, `http`) call one function here per command or route and render the result.
 
 pub mod admin;
+pub mod analytics;
 pub mod answer;
 mod derived;
+pub mod edits;
 mod embedding;
 pub mod error;
 pub mod eval;
+pub mod feedback;
 pub mod fusion;
 mod handoff;
 mod privacy;
 pub mod progress;
+pub mod reads;
 pub mod reason;
 pub mod search;
 mod sessions;
 pub mod snapshot;
+pub mod status;
 pub mod synth;
 pub mod understand;
 pub mod write;
@@ -167,7 +175,11 @@ impl KnowledgeBase {
         let (embedder, vectors, save) = match saved {
             Some((questions, text)) => {
                 let embedder = (pending.load)()?;
-                (embedder, Vectors::Built { questions, text }, false)
+                let vectors = Vectors::Built {
+                    questions: Box::new(questions),
+                    text: Box::new(text),
+                };
+                (embedder, vectors, false)
             }
             None => {
                 tracing::info!("vector indexes are missing or behind the store; rebuilding them");

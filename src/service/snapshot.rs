@@ -56,8 +56,8 @@ pub enum Vectors {
         centroids: (Option<Arc<Centroids>>, Option<Arc<Centroids>>),
     },
     Built {
-        questions: VectorIndex,
-        text: VectorIndex,
+        questions: Box<VectorIndex>,
+        text: Box<VectorIndex>,
     },
 }
 
@@ -121,7 +121,7 @@ impl Snapshot {
         }
         let graph = KbGraph::build(nodes.len(), graph_edges);
         let (question_vectors, text_vectors) = match vectors {
-            Vectors::Built { questions, text } => (questions, text),
+            Vectors::Built { questions, text } => (*questions, *text),
             Vectors::PerNode {
                 nodes: per_node,
                 centroids,
@@ -222,7 +222,7 @@ impl Snapshot {
         }
     }
 
-    fn edge_at(&self, from: u32, rel: RelId, to: u32) -> Edge {
+    pub(super) fn edge_at(&self, from: u32, rel: RelId, to: u32) -> Edge {
         let extra = self.edge_extras.get(&(from, rel, to));
         Edge {
             from: self.nodes[from as usize].id.clone(),
@@ -306,7 +306,7 @@ impl<'a> SnapshotView<'a> {
 }
 
 impl Snapshot {
-    fn edges_touching(&self, id: &NodeId) -> Vec<Edge> {
+    pub(super) fn edges_touching(&self, id: &NodeId) -> Vec<Edge> {
         let Some(&slot) = self.slots.get(id) else {
             return Vec::new();
         };

@@ -1,0 +1,67 @@
+//! The OpenAPI 3.1 description of every route, generated from the handlers' `#[utoipa::path]`
+//! annotations and the DTOs' `ToSchema` derives (schemas referenced by a route are collected
+//! automatically), served at `GET /openapi.json`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{admin, answer, edits, nodes, ops, search};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "AnswerGraph",
+        description = "Answers customer-service questions from a product/FAQ knowledge graph. \
+            Every /v1 route needs `Authorization: Bearer <key>`; roles: reader (answer, search, \
+            reads, feedback) < editor (+ writes) < admin (+ export, changes, analytics). \
+            Errors are JSON `{code, message, details}`."
+    ),
+    paths(
+        answer::answer,
+        answer::feedback,
+        search::search,
+        nodes::get_node,
+        nodes::neighbors,
+        nodes::paths,
+        edits::put_node,
+        edits::delete_node,
+        edits::put_edge,
+        edits::delete_edge,
+        edits::import,
+        admin::export,
+        admin::changes,
+        admin::analytics,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics,
+        ops::openapi,
+    ),
+    modifiers(&BearerKeys),
+    tags(
+        (name = "answer", description = "Questions, answers and feedback (reader)"),
+        (name = "search", description = "Hybrid search (reader)"),
+        (name = "graph", description = "Nodes, neighbourhoods and paths (reader)"),
+        (name = "edit", description = "Writes: one atomic, validated batch each (editor)"),
+        (name = "admin", description = "Export, changelog, analytics (admin)"),
+        (name = "ops", description = "Health, readiness, metrics, this document (no key)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the `api_key` bearer scheme the routes' `security` refers to.
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key from `server.keys` or ANSWERGRAPH_KEYS"))
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,1136 @@
+//! Issue 5: the HTTP API, driven over real sockets against `answergraph serve` on port 0 with the
+//! real model and a temporary copy of the demo KB.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+use crate::server::*;
+
+const PRODUCT: &str = "product/x200";
+const CATEGORY: &str = "category/networking";
+/// Gibberish the KB cannot answer, with an e-mail address the query log must mask.
+const UNANSWERABLE: &str = "zxqv blorptang fnord jo@example.com";
+
+/// Every /v1 route with a request that passes validation far enough to reach authorisation, and
+/// the lowest role allowed to call it.
+fn v1_routes() -> Vec<(&'static str, String, Option<Value>, &'static str)> {
+    let edge = json!({"from": "faq/factory-reset-router", "rel": "about", "to": PRODUCT});
+    vec![
+        (
+            "POST",
+            "/v1/answer".into(),
+            Some(json!({"question": "how do I reset my router?"})),
+            "reader",
+        ),
+        (
+            "POST",
+            "/v1/search".into(),
+            Some(json!({"query": "router"})),
+            "reader",
+        ),
+        (
+            "GET",
+            format!("/v1/nodes/{}", encoded(PRODUCT)),
+            None,
+            "reader",
+        ),
+        (
+            "GET",
+            format!("/v1/nodes/{PRODUCT}/neighbors?hops=2"),
+            None,
+            "reader",
+        ),
+        (
+            "GET",
+            format!("/v1/paths?from={PRODUCT}&to={CATEGORY}"),
+            None,
+            "reader",
+        ),
+        (
+            "POST",
+            "/v1/feedback".into(),
+            Some(json!({"query_id": "0", "helpful": true})),
+            "reader",
+        ),
+        (
+            "PUT",
+            "/v1/nodes/faq/auth-probe".into(),
+            Some(json!({"kind": "faq", "name": "Probe?"})),
+            "editor",
+        ),
+        ("DELETE", format!("/v1/nodes/{PRODUCT}"), None, "editor"),
+        ("PUT", "/v1/edges".into(), Some(edge.clone()), "editor"),
+        ("DELETE", "/v1/edges".into(), Some(edge), "editor"),
+        (
+            "POST",
+            "/v1/import".into(),
+            Some(json!({"delete": PRODUCT})),
+            "editor",
+        ),
+        ("GET", "/v1/export".into(), None, "admin"),
+        ("GET", "/v1/changes?since=0".into(), None, "admin"),
+        ("GET", "/v1/analytics".into(), None, "admin"),
+    ]
+}
+
+fn call_route(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: &Option<Value>,
+    key: Option<&str>,
+) -> Reply {
+    match body {
+        Some(body) => server.send_json(method, path, key, body),
+        None => server.call(method, path, key, None),
+    }
+}
+
+#[test]
+fn every_v1_route_refuses_missing_unknown_and_insufficient_keys() {
+    let server = Server::start();
+    let version = server.kb_version();
+    let keys = [("reader", READER), ("editor", EDITOR), ("admin", ADMIN)];
+    let rank = |role: &str| keys.iter().position(|(r, _)| *r == role).unwrap();
+    for (method, path, body, needed) in v1_routes() {
+        let what = format!("{method} {path}");
+        for key in [None, Some("not-a-key"), Some("")] {
+            let reply = call_route(&server, method, &path, &body, key);
+            reply.expect_error(401, "unauthorized");
+            assert_eq!(reply.header("www-authenticate"), Some("Bearer"), "{what}");
+        }
+        for (role, key) in keys.iter().filter(|(role, _)| rank(role) < rank(needed)) {
+            let error =
+                call_route(&server, method, &path, &body, Some(key)).expect_error(403, "forbidden");
+            assert_eq!(error["details"]["required"], needed, "{what}");
+            assert_eq!(error["details"]["role"], *role, "{what}");
+        }
+    }
+    let reply = server.call_with_authorization("GET", "/v1/export", &format!("Basic {ADMIN}"));
+    reply.expect_error(401, "unauthorized");
+    // Refused writes changed nothing.
+    assert_eq!(server.kb_version(), version);
+    server
+        .get(&format!("/v1/nodes/{PRODUCT}"), Some(READER))
+        .expect(200);
+    // Operations routes need no key.
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
+        assert_eq!(server.get(path, None).status, 200, "{path}");
+    }
+}
+
+/// Removes keys whose values differ from run to run.
+fn without(mut value: Value, keys: &[&str]) -> Value {
+    let object = value.as_object_mut().unwrap();
+    for key in keys {
+        object.remove(*key);
+    }
+    value
+}
+
+#[test]
+fn chatbot_and_reader_routes_succeed_and_fail_as_documented() {
+    let server = Server::start();
+    let cli = demo_data_dir();
+
+    // Health and readiness.
+    assert_eq!(server.get("/healthz", None).expect(200)["status"], "ok");
+    let ready = server.get("/readyz", None).expect(200);
+    for part in ["ready", "store", "text_index", "vectors", "model"] {
+        assert_eq!(ready[part], true, "{part}: {ready}");
+    }
+    assert!(ready["nodes"].as_u64().unwrap() > 300);
+
+    // Answer: the same object as `ask --json`, with a query id.
+    let question = "how do I factory reset my router?";
+    let answer = server
+        .post("/v1/answer", Some(READER), &json!({"question": question}))
+        .expect(200);
+    assert!(
+        answer["query_id"].as_str().is_some_and(|id| id.len() == 20),
+        "{answer}"
+    );
+    assert!(answer["answer"]["node_id"].is_string(), "{answer}");
+    let asked = json(cli.path(), &["ask", "--json", question]);
+    assert_eq!(
+        without(answer.clone(), &["query_id", "timings_ms"]),
+        without(asked, &["query_id", "timings_ms"]),
+    );
+    let reply = server.post(
+        "/v1/answer",
+        Some(READER),
+        &json!({"question": "x".repeat(2001)}),
+    );
+    assert_eq!(
+        reply.expect_error(422, "invalid_request")["details"]["field"],
+        "question"
+    );
+    server
+        .post("/v1/answer", Some(READER), &json!({"question": "  "}))
+        .expect_error(422, "invalid_request");
+    server
+        .post("/v1/answer", Some(READER), &json!({"text": "hi"}))
+        .expect_error(422, "invalid_request");
+    server
+        .call(
+            "POST",
+            "/v1/answer",
+            Some(READER),
+            Some(("application/json", b"{\"question\":".to_vec())),
+        )
+        .expect_error(400, "bad_json");
+    let huge = json!({"question": "x".repeat(70 * 1024)});
+    server
+        .post("/v1/answer", Some(READER), &huge)
+        .expect_error(413, "payload_too_large");
+
+    // Search: the same object as `search --json`.
+    let search = server
+        .post(
+            "/v1/search",
+            Some(READER),
+            &json!({"query": "router keeps dropping wifi", "k": 5}),
+        )
+        .expect(200);
+    assert_eq!(search["hits"].as_array().unwrap().len(), 5);
+    let searched = json(
+        cli.path(),
+        &["search", "--json", "--k", "5", "router keeps dropping wifi"],
+    );
+    assert_eq!(
+        without(search, &["took_ms", "timings_ms"]),
+        without(searched, &["took_ms", "timings_ms"]),
+    );
+    let faqs = server
+        .post(
+            "/v1/search",
+            Some(READER),
+            &json!({"query": "router", "mode": "lexical", "kinds": ["faq"]}),
+        )
+        .expect(200);
+    assert!(faqs["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["kind"] == "faq"));
+    server
+        .post(
+            "/v1/search",
+            Some(READER),
+            &json!({"query": "router", "k": 0}),
+        )
+        .expect_error(422, "invalid_request");
+    server
+        .post(
+            "/v1/search",
+            Some(READER),
+            &json!({"query": "router", "mode": "fuzzy"}),
+        )
+        .expect_error(422, "invalid_request");
+
+    // Nodes: percent-encoded and as a path tail.
+    let node = server
+        .get(&format!("/v1/nodes/{}", encoded(PRODUCT)), Some(READER))
+        .expect(200);
+    assert_eq!(node["node"]["id"], PRODUCT);
+    assert!(node["version"].as_u64().is_some() && node["updated_at"].is_string());
+    assert!(node["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["from"] == PRODUCT || e["to"] == PRODUCT));
+    let tail = server
+        .get(&format!("/v1/nodes/{PRODUCT}"), Some(READER))
+        .expect(200);
+    assert_eq!(node, tail);
+    server
+        .get("/v1/nodes/product%2Fnope", Some(READER))
+        .expect_error(404, "not_found");
+    server
+        .get("/v1/nodes/not-an-id", Some(READER))
+        .expect_error(404, "not_found");
+
+    // Neighbours.
+    let near = server
+        .get(
+            &format!(
+                "/v1/nodes/{}/neighbors?hops=2&rel=belongs_to",
+                encoded(PRODUCT)
+            ),
+            Some(READER),
+        )
+        .expect(200);
+    assert_eq!(near["nodes"][0]["id"], PRODUCT);
+    assert_eq!(near["nodes"][0]["distance"], 0);
+    let ids: BTreeSet<&str> = near["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(CATEGORY), "{near}");
+    for edge in near["edges"].as_array().unwrap() {
+        assert_eq!(edge["rel"], "belongs_to");
+        assert!(
+            ids.contains(edge["from"].as_str().unwrap())
+                && ids.contains(edge["to"].as_str().unwrap())
+        );
+    }
+    let one = server
+        .get(&format!("/v1/nodes/{PRODUCT}/neighbors"), Some(READER))
+        .expect(200);
+    assert!(one["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["distance"].as_u64().unwrap() <= 1));
+    let base = format!("/v1/nodes/{PRODUCT}/neighbors");
+    server
+        .get(&format!("{base}?hops=9"), Some(READER))
+        .expect_error(422, "invalid_request");
+    server
+        .get(&format!("{base}?rel=likes"), Some(READER))
+        .expect_error(422, "invalid_request");
+    server
+        .get(&format!("{base}?hops=two"), Some(READER))
+        .expect_error(400, "bad_query");
+    server
+        .get("/v1/nodes/product/nope/neighbors", Some(READER))
+        .expect_error(404, "not_found");
+
+    // Paths.
+    let path = server
+        .get(
+            &format!("/v1/paths?from={PRODUCT}&to={CATEGORY}&max_hops=3"),
+            Some(READER),
+        )
+        .expect(200);
+    assert_eq!(path["found"], true, "{path}");
+    let nodes = path["path"]["nodes"].as_array().unwrap();
+    assert_eq!(
+        (nodes[0].as_str(), nodes.last().unwrap().as_str()),
+        (Some(PRODUCT), Some(CATEGORY))
+    );
+    assert_eq!(
+        path["path"]["steps"].as_array().unwrap().len(),
+        path["path"]["hops"].as_u64().unwrap() as usize
+    );
+    let hops = path["path"]["hops"].as_u64().unwrap();
+    assert!(
+        hops >= 2,
+        "the demo KB links a product to its top category through its category"
+    );
+    let short = server
+        .get(
+            &format!(
+                "/v1/paths?from={PRODUCT}&to={CATEGORY}&max_hops={}",
+                hops - 1
+            ),
+            Some(READER),
+        )
+        .expect(200);
+    assert_eq!(
+        (short["found"].as_bool(), short["path"].is_null()),
+        (Some(false), true)
+    );
+    server
+        .get(
+            &format!("/v1/paths?from={PRODUCT}&to=product/nope"),
+            Some(READER),
+        )
+        .expect_error(404, "not_found");
+    server
+        .get(&format!("/v1/paths?from={PRODUCT}"), Some(READER))
+        .expect_error(400, "bad_query");
+    server
+        .get(
+            &format!("/v1/paths?from={PRODUCT}&to={CATEGORY}&max_hops=0"),
+            Some(READER),
+        )
+        .expect_error(422, "invalid_request");
+
+    // Feedback on a logged answer, and the analytics it feeds.
+    let query_id = answer["query_id"].as_str().unwrap();
+    let receipt = server
+        .post("/v1/feedback", Some(READER), &json!({"query_id": query_id, "helpful": true, "rating": 5, "comment": "call me on +86 138 1234 5678"}))
+        .expect(200);
+    assert_eq!(
+        (receipt["query_id"].as_str(), receipt["recorded"].as_bool()),
+        (Some(query_id), Some(true))
+    );
+    server
+        .post(
+            "/v1/feedback",
+            Some(READER),
+            &json!({"query_id": "nope", "helpful": true}),
+        )
+        .expect_error(404, "not_found");
+    let error = server
+        .post(
+            "/v1/feedback",
+            Some(READER),
+            &json!({"query_id": query_id, "helpful": false, "rating": 9}),
+        )
+        .expect_error(422, "invalid_request");
+    assert_eq!(error["details"]["field"], "rating");
+    for _ in 0..2 {
+        let unanswered = server
+            .post(
+                "/v1/answer",
+                Some(READER),
+                &json!({"question": UNANSWERABLE}),
+            )
+            .expect(200);
+        assert!(unanswered["answer"].is_null(), "{unanswered}");
+        assert_eq!(unanswered["handoff"]["recommended"], true);
+    }
+    let report = server
+        .get("/v1/analytics?since=1h", Some(ADMIN))
+        .expect(200);
+    assert_eq!(report["queries"], 3, "{report}");
+    assert_eq!(report["answered"], 1);
+    assert!((report["answer_rate"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9);
+    assert_eq!(report["handoff_reasons"]["low_confidence"], 2);
+    assert_eq!(report["feedback"]["responses"], 1);
+    assert_eq!(report["feedback"]["csat"], 1.0);
+    assert!(
+        report["latency_ms"]["p99"].as_f64().unwrap()
+            >= report["latency_ms"]["p50"].as_f64().unwrap()
+    );
+    let gap = &report["top_unanswered"][0];
+    assert_eq!(gap["count"], 2, "{report}");
+    let masked = gap["question"].as_str().unwrap();
+    assert!(
+        masked.contains("[email]") && !masked.contains("jo@example.com"),
+        "{masked}"
+    );
+    let empty = server
+        .get(
+            "/v1/analytics?since=2000-01-01T00:00:00Z&until=2000-01-02T00:00:00Z",
+            Some(ADMIN),
+        )
+        .expect(200);
+    assert_eq!(
+        (empty["queries"].as_u64(), empty["answer_rate"].is_null()),
+        (Some(0), true)
+    );
+    server
+        .get("/v1/analytics?since=yesterday", Some(ADMIN))
+        .expect_error(422, "invalid_request");
+
+    // Unknown routes and methods are JSON 404s too.
+    server
+        .get("/v2/answer", Some(READER))
+        .expect_error(404, "not_found");
+    server
+        .call("PATCH", "/v1/answer", Some(READER), None)
+        .expect_error(404, "not_found");
+
+    // Metrics count what happened above.
+    let metrics = server.get("/metrics", None);
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.content_type.starts_with("text/plain"));
+    let count = |line_start: &str| -> u64 {
+        metrics
+            .body
+            .lines()
+            .find(|l| l.starts_with(line_start))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no `{line_start}` in:\n{}", metrics.body))
+    };
+    assert_eq!(
+        count(
+            "answergraph_http_requests_total{route=\"/v1/answer\",method=\"POST\",status=\"200\"}"
+        ),
+        3
+    );
+    assert_eq!(
+        count(
+            "answergraph_http_requests_total{route=\"/v1/answer\",method=\"POST\",status=\"413\"}"
+        ),
+        1
+    );
+    assert_eq!(count("answergraph_http_requests_total{route=\"/v1/nodes/{id}\",method=\"GET\",status=\"200\"}"), 2);
+    assert_eq!(
+        count("answergraph_http_request_duration_seconds_count{route=\"/v1/search\"}"),
+        4
+    );
+    assert_eq!(count("answergraph_answer_confidence_count"), 3);
+    assert_eq!(
+        count("answergraph_handoffs_total{reason=\"low_confidence\"}"),
+        2
+    );
+    assert_eq!(count("answergraph_kb_version"), 1);
+    assert_eq!(
+        count("answergraph_kb_nodes"),
+        ready["nodes"].as_u64().unwrap()
+    );
+    assert_eq!(count("answergraph_ready"), 1);
+}
+
+#[test]
+fn openapi_document_parses_and_lists_every_route() {
+    let server = Server::start();
+    let document = server.get("/openapi.json", None).expect(200);
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        document["openapi"]
+    );
+    let mut routes: Vec<(String, String)> = v1_routes()
+        .into_iter()
+        .map(|(method, path, _, _)| {
+            let path = path.split('?').next().unwrap().to_owned();
+            let path = if path.starts_with("/v1/nodes/") {
+                if path.ends_with("/neighbors") {
+                    "/v1/nodes/{id}/neighbors".to_owned()
+                } else {
+                    "/v1/nodes/{id}".to_owned()
+                }
+            } else {
+                path
+            };
+            (method.to_lowercase(), path)
+        })
+        .collect();
+    for path in ["/healthz", "/readyz", "/metrics", "/openapi.json"] {
+        routes.push(("get".into(), path.into()));
+    }
+    let paths = document["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, 18, "exactly the served routes are documented");
+    for (method, path) in &routes {
+        let operation = &document["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        assert!(operation["responses"]["200"].is_object(), "{method} {path}");
+        if path.starts_with("/v1/") {
+            assert_eq!(
+                operation["security"][0]["api_key"],
+                json!([]),
+                "{method} {path}"
+            );
+            assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+        }
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    for schema in [
+        "AnswerDto",
+        "SearchDto",
+        "NodeDetailDto",
+        "WriteOutcomeDto",
+        "ErrorBody",
+        "AnalyticsDto",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema}");
+    }
+    // Every schema reference resolves.
+    let text = document.to_string();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "dangling reference to {name}");
+    }
+}
+
+/// The ids, texts and other fields of the first `count` FAQ nodes of an export.
+fn faq_nodes(export: &Value, count: usize) -> Vec<Value> {
+    export["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "faq")
+        .take(count)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn editor_writes_are_validated_atomic_and_recorded() {
+    let mut server = Server::start();
+    let start = server.kb_version();
+
+    // PUT a node; the same PUT again changes nothing.
+    let faq = json!({"kind": "faq", "name": "Can I mount the X200 on a wall?", "text": "Yes, with the two screw slots underneath.", "lang": "en"});
+    let put = server
+        .send_json("PUT", "/v1/nodes/faq/x200-wall-mount", Some(EDITOR), &faq)
+        .expect(200);
+    assert_eq!(
+        (put["kb_version"].as_u64(), put["changed"].as_bool()),
+        (Some(start + 1), Some(true))
+    );
+    assert_eq!(put["summary"]["nodes_added"], 1);
+    let read = server
+        .get(
+            &format!("/v1/nodes/{}", encoded("faq/x200-wall-mount")),
+            Some(READER),
+        )
+        .expect(200);
+    assert_eq!(read["node"]["name"], faq["name"]);
+    assert_eq!(read["version"], start + 1);
+    let again = server
+        .send_json("PUT", "/v1/nodes/faq/x200-wall-mount", Some(EDITOR), &faq)
+        .expect(200);
+    assert_eq!(
+        (again["kb_version"].as_u64(), again["changed"].as_bool()),
+        (Some(start + 1), Some(false))
+    );
+
+    // Refused node writes name each field, and change nothing.
+    let bad = json!({"kind": "faq", "name": "", "colour": "red", "attrs": {"x": [1]}});
+    let error = server
+        .send_json("PUT", "/v1/nodes/faq/bad", Some(EDITOR), &bad)
+        .expect_error(422, "invalid_input");
+    let fields: BTreeSet<&str> = error["details"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(
+                (e["file"].as_str(), e["line"].as_u64()),
+                (Some("request body"), Some(1)),
+                "{e}"
+            );
+            e["field"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(fields, BTreeSet::from(["name", "colour", "attrs.x"]));
+    let mismatch = json!({"id": "faq/other", "kind": "faq", "name": "Q?"});
+    let error = server
+        .send_json("PUT", "/v1/nodes/faq/bad", Some(EDITOR), &mismatch)
+        .expect_error(422, "invalid_input");
+    assert_eq!(error["details"]["errors"][0]["field"], "id");
+    let unknown_kind = json!({"kind": "recipe", "name": "Q?"});
+    server
+        .send_json("PUT", "/v1/nodes/recipe/x", Some(EDITOR), &unknown_kind)
+        .expect_error(422, "invalid_input");
+    server
+        .call(
+            "PUT",
+            "/v1/nodes/faq/bad",
+            Some(EDITOR),
+            Some(("application/json", b"{\"kind\":".to_vec())),
+        )
+        .expect_error(400, "bad_json");
+    assert_eq!(server.kb_version(), start + 1);
+
+    // Edges.
+    let edge = json!({"from": "faq/x200-wall-mount", "rel": "about", "to": PRODUCT});
+    let put = server
+        .send_json("PUT", "/v1/edges", Some(EDITOR), &edge)
+        .expect(200);
+    assert_eq!(put["kb_version"], start + 2);
+    let near = server
+        .get("/v1/nodes/faq/x200-wall-mount/neighbors", Some(READER))
+        .expect(200);
+    assert!(
+        near["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["id"] == PRODUCT),
+        "{near}"
+    );
+    let wrong = json!({"from": PRODUCT, "rel": "about", "to": "faq/x200-wall-mount"});
+    let error = server
+        .send_json("PUT", "/v1/edges", Some(EDITOR), &wrong)
+        .expect_error(422, "invalid_input");
+    assert!(
+        error["details"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "from"),
+        "{error}"
+    );
+    let dangling = json!({"from": "faq/x200-wall-mount", "rel": "about", "to": "product/nope"});
+    server
+        .send_json("PUT", "/v1/edges", Some(EDITOR), &dangling)
+        .expect_error(422, "invalid_input");
+    let deleted = server
+        .send_json("DELETE", "/v1/edges", Some(EDITOR), &edge)
+        .expect(200);
+    assert_eq!(deleted["summary"]["edges_deleted"], 1);
+    server
+        .send_json("DELETE", "/v1/edges", Some(EDITOR), &edge)
+        .expect_error(404, "not_found");
+    let bad_key = json!({"from": "nope", "rel": "About", "to": PRODUCT});
+    let error = server
+        .send_json("DELETE", "/v1/edges", Some(EDITOR), &bad_key)
+        .expect_error(422, "invalid_input");
+    assert_eq!(error["details"]["errors"].as_array().unwrap().len(), 2);
+
+    // Delete a node (with its edges).
+    let deleted = server
+        .call(
+            "DELETE",
+            &format!("/v1/nodes/{}", encoded("faq/x200-wall-mount")),
+            Some(EDITOR),
+            None,
+        )
+        .expect(200);
+    assert_eq!(
+        (
+            deleted["kb_version"].as_u64(),
+            deleted["summary"]["nodes_deleted"].as_u64()
+        ),
+        (Some(start + 4), Some(1))
+    );
+    server
+        .get("/v1/nodes/faq/x200-wall-mount", Some(READER))
+        .expect_error(404, "not_found");
+    server
+        .call(
+            "DELETE",
+            "/v1/nodes/faq/x200-wall-mount",
+            Some(EDITOR),
+            None,
+        )
+        .expect_error(404, "not_found");
+
+    // A bad import batch is refused whole, with each problem's line and field.
+    let before = server.get("/v1/export", Some(ADMIN)).expect(200);
+    let batch = [
+        json!({"id": "faq/import-good", "kind": "faq", "name": "Is this line fine?", "text": "Yes."}),
+        json!({"id": "faq/import-bad", "kind": "faq", "name": 7}),
+        json!({"from": "faq/import-good", "rel": "about", "to": "product/missing"}),
+        json!({"delete": "faq/never-existed"}),
+    ];
+    let body: String = batch.iter().map(|l| format!("{l}\n")).collect();
+    let error = server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("application/x-ndjson", body.into_bytes())),
+        )
+        .expect_error(422, "invalid_input");
+    let problems: Vec<(u64, &str)> = error["details"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["field"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(problems, [(2, "name"), (3, "to"), (4, "delete")], "{error}");
+    assert_eq!(
+        server.get("/v1/export", Some(ADMIN)).expect(200),
+        before,
+        "the KB is unchanged"
+    );
+    server
+        .get("/v1/nodes/faq/import-good", Some(READER))
+        .expect_error(404, "not_found");
+    server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("application/x-ndjson", b"\xff\xfe".to_vec())),
+        )
+        .expect_error(400, "unreadable_body");
+    server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("image/png", b"x".to_vec())),
+        )
+        .expect_error(415, "unsupported_media_type");
+
+    // Good imports: a dry run, then CSV and JSONL for real.
+    let csv = format!("id,question,answer,aliases,lang,about,tags\nx200-stand,Is there a stand for the X200?,Yes: the LM-ST1 stand.,x200 stand|router stand,en,{PRODUCT},accessories\n");
+    let dry = server
+        .call(
+            "POST",
+            "/v1/import?dry_run=true",
+            Some(EDITOR),
+            Some(("text/csv", csv.clone().into_bytes())),
+        )
+        .expect(200);
+    assert_eq!(
+        (
+            dry["dry_run"].as_bool(),
+            dry["changed"].as_bool(),
+            dry["kb_version"].as_u64()
+        ),
+        (Some(true), Some(false), Some(start + 4))
+    );
+    assert_eq!(dry["summary"]["nodes_added"], 1);
+    let imported = server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("text/csv", csv.into_bytes())),
+        )
+        .expect(200);
+    assert_eq!(
+        (
+            imported["kb_version"].as_u64(),
+            imported["summary"]["edges_added"].as_u64()
+        ),
+        (Some(start + 5), Some(1))
+    );
+    let stand = server
+        .get("/v1/nodes/faq/x200-stand", Some(READER))
+        .expect(200);
+    assert_eq!(stand["edges"][0]["to"], PRODUCT);
+    let delta = format!("{}\n", json!({"delete": "faq/x200-stand"}));
+    let imported = server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("application/x-ndjson", delta.into_bytes())),
+        )
+        .expect(200);
+    assert_eq!(imported["kb_version"], start + 6);
+
+    // The changelog says who did what through which route; it never shows a key.
+    let changes = server
+        .get(&format!("/v1/changes?since={start}"), Some(ADMIN))
+        .expect(200);
+    let records = changes["changes"].as_array().unwrap();
+    assert_eq!(records.len(), 6, "{changes}");
+    assert_eq!(changes["next_since"], start + 6);
+    let editor_id = records[0]["actor"].as_str().unwrap();
+    assert!(
+        editor_id.starts_with("editor-") && editor_id.len() == "editor-".len() + 8,
+        "{editor_id}"
+    );
+    assert!(records.iter().all(|r| r["actor"] == editor_id));
+    assert!(!changes.to_string().contains(EDITOR));
+    let sources: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "http PUT /v1/nodes/faq/x200-wall-mount",
+            "http PUT /v1/edges",
+            "http DELETE /v1/edges",
+            "http DELETE /v1/nodes/faq%2Fx200-wall-mount",
+            "http POST /v1/import",
+            "http POST /v1/import",
+        ]
+    );
+    assert_eq!(records[0]["changes"][0]["op"], "add_node");
+    assert_eq!(records[0]["changes"][0]["after"]["name"], faq["name"]);
+    let page = server
+        .get(
+            &format!("/v1/changes?since={}&limit=2", start + 2),
+            Some(ADMIN),
+        )
+        .expect(200);
+    assert_eq!(page["changes"].as_array().unwrap().len(), 2);
+    assert_eq!(page["changes"][0]["kb_version"], start + 3);
+    server
+        .get("/v1/changes?since=-1", Some(ADMIN))
+        .expect_error(400, "bad_query");
+
+    // Export: the whole KB of the current version, in the source format.
+    let export = server.get("/v1/export", Some(ADMIN)).expect(200);
+    assert_eq!(export["kb_version"], start + 6);
+    assert!(export["schema"].as_str().unwrap().contains("kinds:"));
+    assert_eq!(
+        export["nodes"].as_array().unwrap().len(),
+        before["nodes"].as_array().unwrap().len()
+    );
+    assert_eq!(export["edges"], before["edges"]);
+
+    // Writes are durable: after a graceful stop the CLI sees them.
+    assert!(server.terminate().success());
+    assert_eq!(stats(server.data.path())["kb_version"], start + 6);
+}
+
+#[test]
+fn readers_during_imports_see_the_old_or_the_new_version_never_a_mix() {
+    let server = Arc::new(Server::start());
+    let start = server.kb_version();
+    let export = server.get("/v1/export", Some(ADMIN)).expect(200);
+    let originals = faq_nodes(&export, 25);
+    let ids: Vec<String> = originals
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .collect();
+    let original_texts: Vec<Value> = originals.iter().map(|n| n["text"].clone()).collect();
+    const BATCHES: u64 = 6;
+
+    let writing = Arc::new(AtomicBool::new(true));
+    let writer = {
+        let (server, writing) = (Arc::clone(&server), Arc::clone(&writing));
+        std::thread::spawn(move || {
+            for batch in 1..=BATCHES {
+                let body: String = originals
+                    .iter()
+                    .map(|node| {
+                        let mut node = node.clone();
+                        node["text"] = json!(format!("marker {batch}"));
+                        format!("{node}\n")
+                    })
+                    .collect();
+                let outcome = server
+                    .call(
+                        "POST",
+                        "/v1/import",
+                        Some(EDITOR),
+                        Some(("application/x-ndjson", body.into_bytes())),
+                    )
+                    .expect(200);
+                assert_eq!(outcome["kb_version"], start + batch);
+                assert_eq!(outcome["summary"]["nodes_updated"], 25);
+            }
+            writing.store(false, Ordering::SeqCst);
+        })
+    };
+    let readers: Vec<_> = (0..2)
+        .map(|reader| {
+            let (server, writing, ids, original_texts) = (
+                Arc::clone(&server),
+                Arc::clone(&writing),
+                ids.clone(),
+                original_texts.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut seen = BTreeSet::new();
+                let mut last_answer_version = 0;
+                while writing.load(Ordering::SeqCst) {
+                    let export = server.get("/v1/export", Some(ADMIN)).expect(200);
+                    let version = export["kb_version"].as_u64().unwrap();
+                    let texts: Vec<Value> = export["nodes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|n| ids.iter().any(|id| n["id"] == id.as_str()))
+                        .map(|n| n["text"].clone())
+                        .collect();
+                    let expected: Vec<Value> = if version == start {
+                        original_texts.clone()
+                    } else {
+                        vec![json!(format!("marker {}", version - start)); ids.len()]
+                    };
+                    assert_eq!(
+                        texts, expected,
+                        "reader {reader} saw a mixed KB at version {version}"
+                    );
+                    seen.insert(version);
+                    let answer = server
+                        .post(
+                            "/v1/answer",
+                            Some(READER),
+                            &json!({"question": "how do I factory reset my router?"}),
+                        )
+                        .expect(200);
+                    let answer_version = answer["kb_version"].as_u64().unwrap();
+                    assert!(
+                        answer_version >= last_answer_version,
+                        "versions never go back"
+                    );
+                    last_answer_version = answer_version;
+                }
+                seen
+            })
+        })
+        .collect();
+    writer.join().expect("the writer succeeds");
+    let mut seen = BTreeSet::new();
+    for reader in readers {
+        seen.extend(reader.join().expect("every reader saw whole versions"));
+    }
+    assert!(
+        seen.len() >= 2,
+        "readers overlapped with several versions: {seen:?}"
+    );
+    assert_eq!(server.kb_version(), start + BATCHES);
+}
+
+#[test]
+fn configured_limits_keys_cors_and_rate_limit_apply() {
+    let config_dir = temp();
+    let config = config_dir.path().join("answergraph.toml");
+    std::fs::write(
+        &config,
+        r#"
+[server]
+json_limit = 2048
+import_limit = 4096
+keys = ["reader:config-reader-key", "admin:sha256:8a7c4d4e3b0e2f7e1f7c4b1e9d3c2a1b0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"]
+rate_limit = 0.01
+rate_burst = 3
+cors_origins = ["https://chat.example"]
+"#,
+    )
+    .unwrap();
+    let server = Server::start_in(demo_data_dir(), Some(&config));
+
+    // Body limits.
+    let big = json!({"question": "x".repeat(3000)});
+    server
+        .post("/v1/answer", Some(EDITOR), &big)
+        .expect_error(413, "payload_too_large");
+    let lines: String = (0..200)
+        .map(|i| format!("{}\n", json!({"delete": format!("faq/not-there-{i}")})))
+        .collect();
+    assert!(lines.len() > 4096);
+    let error = server
+        .call(
+            "POST",
+            "/v1/import",
+            Some(EDITOR),
+            Some(("application/x-ndjson", lines.into_bytes())),
+        )
+        .expect_error(413, "payload_too_large");
+    assert_eq!(error["details"]["limit_bytes"], 4096);
+
+    // Keys from the config file work beside ANSWERGRAPH_KEYS.
+    let search = json!({"query": "router"});
+    server
+        .post("/v1/search", Some("config-reader-key"), &search)
+        .expect(200);
+
+    // CORS for the configured origin only.
+    let preflight = server.call_with_headers(
+        "OPTIONS",
+        "/v1/answer",
+        &[
+            ("Origin", "https://chat.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+    );
+    assert_eq!(preflight.status, 204);
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://chat.example")
+    );
+    assert!(preflight
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+    let simple = server.call_with_headers("GET", "/healthz", &[("Origin", "https://chat.example")]);
+    assert_eq!(
+        simple.header("access-control-allow-origin"),
+        Some("https://chat.example")
+    );
+    let other = server.call_with_headers("GET", "/healthz", &[("Origin", "https://evil.example")]);
+    assert_eq!(other.header("access-control-allow-origin"), None);
+
+    // The per-key budget: a burst of 3, then 429 with Retry-After (another key is unaffected).
+    for _ in 0..2 {
+        server
+            .post("/v1/search", Some("config-reader-key"), &search)
+            .expect(200);
+    }
+    let limited = server.post("/v1/search", Some("config-reader-key"), &search);
+    limited.expect_error(429, "rate_limited");
+    assert!(limited
+        .header("retry-after")
+        .is_some_and(|s| s.parse::<u64>().unwrap() >= 1));
+    server.post("/v1/search", Some(READER), &search).expect(200);
+}
+
+#[test]
+fn sigterm_finishes_in_flight_requests_then_flushes_and_exits() {
+    let mut server = Server::start();
+    let start = server.kb_version();
+    let nodes: String = (0..400)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({"id": format!("faq/shutdown-{i}"), "kind": "faq", "name": format!("Shutdown question number {i}?"), "aliases": [format!("variant {i} of the shutdown question")], "text": format!("Answer {i}.")})
+            )
+        })
+        .collect();
+    let base = server.base.clone();
+    let sent = Instant::now();
+    let import = std::thread::spawn(move || {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let mut response = agent
+            .post(format!("{base}/v1/import"))
+            .header("Authorization", format!("Bearer {EDITOR}"))
+            .content_type("application/x-ndjson")
+            .send(nodes)
+            .expect("the in-flight import gets its response");
+        let status = response.status().as_u16();
+        let body: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        (status, body)
+    });
+    let wait = Duration::from_millis(300);
+    std::thread::sleep(wait);
+    let signalled = sent.elapsed();
+    let exit = server.terminate();
+    let (status, outcome) = import.join().unwrap();
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["kb_version"], start + 1);
+    // The import started after `sent`; taking longer than `signalled` means it was still running
+    // when the signal arrived.
+    assert!(
+        outcome["took_ms"].as_f64().unwrap() > signalled.as_secs_f64() * 1e3,
+        "the import finished before SIGTERM ({outcome}); make it bigger"
+    );
+    assert!(exit.success(), "exit status {exit}");
+    server.wait_for_line("stopped; store flushed");
+    assert!(std::net::TcpStream::connect(server.base.trim_start_matches("http://")).is_err());
+    let stats = stats(server.data.path());
+    assert_eq!(stats["kb_version"], start + 1);
+    assert_eq!(
+        stats["kinds"]["faq"].as_u64().unwrap(),
+        lines(&demo_kb().join("nodes.jsonl"))
+            .iter()
+            .filter(|l| l.contains("\"kind\": \"faq\""))
+            .count() as u64
+            + 400
+    );
+}
+
+#[test]
+fn a_data_dir_in_use_fails_the_second_server_after_it_listened() {
+    let server = Server::start();
+    let output = answergraph(server.data.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("ANSWERGRAPH_KEYS", KEYS)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("listening on http://127.0.0.1:"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("in use"));
+    // The first server is unaffected.
+    server.get("/readyz", None).expect(200);
+}
+
+#[test]
+fn bad_keys_refuse_to_start() {
+    let data = temp();
+    let output = answergraph(data.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("ANSWERGRAPH_KEYS", "owner:s3cret-value")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown role") && !stderr.contains("s3cret-value"),
+        "{stderr}"
+    );
+}
