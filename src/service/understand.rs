@@ -160,7 +160,7 @@ pub struct Linker {
     surfaces: Vec<Surface>,
     surface_texts: Vec<String>,
     /// Deletion neighbourhood (distance 1) of each surface, for typo tolerance.
-    fuzzy: HashMap<String, Vec<u32>>,
+    fuzzy: Vec<(u64, u32)>,
     cues: Option<AhoCorasick>,
     cue_targets: Vec<Vec<CueTarget>>,
     cue_latin: Vec<bool>,
@@ -197,15 +197,18 @@ impl Linker {
                 length: s.chars().count(),
             })
             .collect();
-        let mut fuzzy: HashMap<String, Vec<u32>> = HashMap::new();
+        // (hash of a one-deletion variant, surface), sorted: a few bytes per variant even for
+        // hundreds of thousands of surfaces. Hash collisions only add candidates that the edit
+        // distance check then rejects.
+        let mut fuzzy: Vec<(u64, u32)> = Vec::new();
         for (i, surface) in surface_texts.iter().enumerate() {
             if surface.chars().count() < MIN_FUZZY_CHARS || surface.chars().any(is_han) {
                 continue;
             }
-            for variant in deletions(surface) {
-                fuzzy.entry(variant).or_default().push(i as u32);
-            }
+            fuzzy.extend(deletions(surface).iter().map(|v| (variant_hash(v), i as u32)));
         }
+        fuzzy.sort_unstable();
+        fuzzy.dedup();
         let entities = (!surface_texts.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -378,7 +381,10 @@ impl Linker {
                 let mut variants = deletions(&candidate);
                 variants.push(candidate.clone());
                 for variant in variants {
-                    for &surface in self.fuzzy.get(&variant).into_iter().flatten() {
+                    let hash = variant_hash(&variant);
+                    let first = self.fuzzy.partition_point(|(h, _)| *h < hash);
+                    let matches = self.fuzzy[first..].iter().take_while(|(h, _)| *h == hash);
+                    for &(_, surface) in matches {
                         let text = &self.surface_texts[surface as usize];
                         // Model numbers differ by one digit on purpose (X200, X300): typos may
                         // touch letters only.
@@ -545,6 +551,13 @@ fn at_word_boundaries(chars: &[char], start: usize, end: usize) -> bool {
         return plural_s || possessive;
     }
     true
+}
+
+fn variant_hash(variant: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    variant.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn digits(text: &str) -> String {
