@@ -205,7 +205,11 @@ impl Linker {
             if surface.chars().count() < MIN_FUZZY_CHARS || surface.chars().any(is_han) {
                 continue;
             }
-            fuzzy.extend(deletions(surface).iter().map(|v| (variant_hash(v), i as u32)));
+            fuzzy.extend(
+                deletions(surface)
+                    .iter()
+                    .map(|v| (variant_hash(v), i as u32)),
+            );
         }
         fuzzy.sort_unstable();
         fuzzy.dedup();
