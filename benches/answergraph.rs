@@ -24,8 +24,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
 fn settings(data_dir: &Path) -> Settings {
-    let mut settings = Settings::default();
-    settings.data_dir = data_dir.to_path_buf();
+    let mut settings = Settings {
+        data_dir: data_dir.to_path_buf(),
+        ..Settings::default()
+    };
     settings.models.dir = Path::new(REPO).join("models");
     settings
 }
