@@ -427,7 +427,23 @@ impl Linker {
 
     /// Relation, kind and attribute cues, requests for a person, negative words and references
     /// back to earlier turns found in `normalized`.
+    /// Cue words inside an entity's name (套餐 in "家庭安心套餐", "return" in "Return Shield")
+    /// name the entity, not what the question asks for: pass the mentions found by
+    /// [`Linker::link`] to have relation, kind and attribute cues inside them ignored.
+    pub fn cues_outside(&self, normalized: &str, mentions: &[Link]) -> Cues {
+        let inside = |start: usize, end: usize| {
+            mentions
+                .iter()
+                .any(|m| m.exact && m.start <= start && end <= m.end)
+        };
+        self.cues_where(normalized, &inside)
+    }
+
     pub fn cues(&self, normalized: &str) -> Cues {
+        self.cues_where(normalized, &|_, _| false)
+    }
+
+    fn cues_where(&self, normalized: &str, in_mention: &dyn Fn(usize, usize) -> bool) -> Cues {
         let mut cues = Cues::default();
         let Some(automaton) = &self.cues else {
             return cues;
@@ -449,7 +465,16 @@ impl Linker {
                 continue;
             }
             let start = text.source[found.start()];
+            let end = text.source[found.end()];
+            let named = in_mention(start, end);
             for target in &self.cue_targets[index] {
+                let structural = matches!(
+                    target,
+                    CueTarget::Relation(_) | CueTarget::Kind(_) | CueTarget::Attribute(_)
+                );
+                if named && structural {
+                    continue;
+                }
                 match target {
                     CueTarget::Relation(rel) => cues.relations.push((*rel, start)),
                     CueTarget::Kind(kind) => cues.kinds.push((kind.clone(), start)),

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Reproduce the numbers in BENCHMARKS.md with the release binary.
+
+    python3 scripts/benchmarks.py [--sizes demo,10k,100k] [--seconds 10] [--out FILE]
+
+For each KB size: generate it (gen-kb, seed 1; `demo` is kg_data/demo), import it into a fresh data
+dir (nodes/s including embedding), re-import it unchanged (nodes/s), start `serve` and time it to
+`ready:` (cold start: no re-embedding), measure the bare query-embedding time and answer latency
+in process with the query cache off, then single-client and concurrent HTTP load with `bench --url`
+(concurrency 1, 4, 16, 64), and the server's resident memory after the load. Prints one JSON object
+and a Markdown table. Run it on an otherwise idle machine: it measures wall-clock time.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(REPO, "target", "release", "answergraph")
+KEY = "bench-reader-key"
+
+
+def run(args, env=None, **kw):
+    merged = dict(os.environ, **(env or {}))
+    return subprocess.run([BIN] + args, capture_output=True, text=True, env=merged, check=True, **kw)
+
+
+def json_of(args, env=None):
+    return json.loads(run(args, env).stdout)
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def count_lines(path):
+    with open(path) as f:
+        return sum(1 for line in f if line.strip())
+
+
+def measure(size, seconds, work):
+    kb = os.path.join(REPO, "kg_data", "demo") if size == "demo" else os.path.join(work, f"kb-{size}")
+    if size != "demo":
+        nodes = int(size.rstrip("k")) * 1000
+        run(["gen-kb", "--nodes", str(nodes), "--seed", "1", "--force", kb])
+    questions = os.path.join(kb, "eval", "questions.jsonl")
+    nodes = count_lines(os.path.join(kb, "nodes.jsonl"))
+    data = os.path.join(work, f"data-{size}")
+    shutil.rmtree(data, ignore_errors=True)
+    result = {"size": size, "nodes": nodes, "edges": count_lines(os.path.join(kb, "edges.jsonl"))}
+
+    started = time.monotonic()
+    summary = json_of(["--data-dir", data, "import", "--json", kb])
+    took = time.monotonic() - started
+    result["import"] = {"seconds": round(took, 2), "nodes_per_s": round(nodes / took), "texts_embedded": summary["embedded"]}
+    started = time.monotonic()
+    json_of(["--data-dir", data, "import", "--json", kb])
+    took = time.monotonic() - started
+    result["reimport_unchanged"] = {"seconds": round(took, 2), "nodes_per_s": round(nodes / took)}
+    result["data_dir_mib"] = round(json_of(["--data-dir", data, "stats", "--json"])["data_dir_bytes"] / 2**20, 1)
+
+    # In process, query cache off: every answer embeds its question.
+    uncached = {"ANSWERGRAPH__MODELS__QUERY_CACHE_ENTRIES": "0"}
+    inproc = json_of(["--data-dir", data, "bench", "--json", "--queries", questions, "--duration", str(seconds)], uncached)
+    result["in_process_uncached"] = {
+        "qps": inproc["qps"],
+        "answer_ms": inproc["latency_ms"],
+        "stages_p50_ms": {k: v["p50"] for k, v in inproc["stages_ms"].items()},
+    }
+    embed_p50 = inproc["stages_ms"]["embed"]["p50"]
+
+    def http_load(extra_env, concurrencies):
+        env = dict(os.environ, ANSWERGRAPH_KEYS=f"reader:{KEY}", **extra_env)
+        started = time.monotonic()
+        server = subprocess.Popen([BIN, "--data-dir", data, "serve", "--bind", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        url = None
+        for line in server.stdout:
+            if line.startswith("listening on "):
+                url = line.split()[-1]
+            if line.startswith("ready:"):
+                break
+        cold = round(time.monotonic() - started, 2)
+        try:
+            loads = {}
+            for concurrency in concurrencies:
+                report = json_of(["bench", "--json", "--url", url, "--key", KEY, "--queries", questions, "--concurrency", str(concurrency), "--duration", str(seconds)])
+                loads[concurrency] = {"qps": report["qps"], "errors": report["errors"], "latency_ms": report["latency_ms"]}
+            return cold, loads, round(rss_mib(server.pid), 1)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+    # The server as deployed (repeated questions hit the query cache), then with the cache off.
+    result["cold_start_s"], result["http"], result["rss_mib_after_load"] = http_load({}, (1, 4, 16, 64))
+    _, uncached_http, _ = http_load(uncached, (1,))
+    result["http_uncached"] = uncached_http
+    single = uncached_http[1]["latency_ms"]
+    result["targets"] = {
+        "bare_embedding_p50_ms": embed_p50,
+        "answer_p50_over_embedding": round(single["p50"] / embed_p50, 2) if embed_p50 else None,
+        "answer_p99_over_embedding": round(single["p99"] / embed_p50, 2) if embed_p50 else None,
+    }
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="demo,10k")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+    work = tempfile.mkdtemp(prefix="answergraph-benchmarks-")
+    try:
+        results = [measure(size.strip(), args.seconds, work) for size in args.sizes.split(",") if size.strip()]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        with open(args.out, "w") as out:
+            out.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
