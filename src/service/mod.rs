@@ -135,12 +135,30 @@ impl KnowledgeBase {
             path: settings.data_dir.display().to_string(),
             reason: e.to_string(),
         })?;
+        let started = std::time::Instant::now();
+        let phase = |name: &str| {
+            tracing::debug!(
+                phase = name,
+                ms = started.elapsed().as_millis() as u64,
+                "opening"
+            )
+        };
         let store = Store::open(&settings.store_dir())?;
         let mut text = TextIndex::open(&settings.text_dir())?;
+        phase("store and text index opened");
         let kb_version = store.kb_version()?;
         let schema = Arc::new(store.schema()?.unwrap_or_default());
-        let records = store.nodes()?;
-        let edges = store.edges()?;
+        // Nodes and edges decode in parallel (the model loads on a third thread).
+        let (records, edges) = std::thread::scope(|scope| {
+            let edges = scope.spawn(|| store.edges());
+            let records = store.nodes();
+            (
+                records,
+                edges.join().expect("decoding edges does not panic"),
+            )
+        });
+        let (records, edges) = (records?, edges?);
+        phase("nodes and edges read");
         // Tuned settings are derived data: unreadable ones (from an older version) fall back to
         // the defaults until the KB is tuned again.
         let kb_settings: KbSettings = store
@@ -169,6 +187,7 @@ impl KnowledgeBase {
         }
         let nodes: Vec<Arc<crate::domain::Node>> =
             records.iter().map(|r| Arc::new(r.node.clone())).collect();
+        phase("text index checked");
         let vectors_path = derived::path(&settings.data_dir);
         let saved = derived::load(&vectors_path, kb_version, &pending.id)
             .filter(|(q, t)| q.dim() == pending.dim && t.dim() == pending.dim);
@@ -193,6 +212,7 @@ impl KnowledgeBase {
                 (embedder, vectors, true)
             }
         };
+        phase("model loaded and vectors read");
         let snapshot = Snapshot::build(SnapshotParts {
             kb_version,
             schema,
@@ -205,6 +225,7 @@ impl KnowledgeBase {
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
         });
+        phase("snapshot built");
         // Load the Chinese segmentation dictionary now rather than in the first question.
         snapshot.text.word_terms("预热分词词典");
         let kb = KnowledgeBase {

@@ -35,7 +35,7 @@ pub struct Snapshot {
     metas: Vec<NodeMeta>,
     slots: HashMap<NodeId, u32>,
     pub graph: KbGraph,
-    edge_extras: HashMap<(u32, RelId, u32), EdgeExtra>,
+    edge_extras: EdgeExtras,
     pub text: TextSearcher,
     /// Question-form vectors (several per node).
     pub question_vectors: VectorIndex,
@@ -74,6 +74,8 @@ pub struct SnapshotParts {
 }
 
 impl Snapshot {
+    /// Builds every derived structure. The entity linker (the slowest part on large KBs) is
+    /// built on a second thread while the graph and vector indexes are assembled.
     pub fn build(parts: SnapshotParts) -> Snapshot {
         let SnapshotParts {
             kb_version,
@@ -84,59 +86,28 @@ impl Snapshot {
             dim,
             text,
         } = parts;
-        let slots: HashMap<NodeId, u32> = nodes
-            .iter()
-            .enumerate()
-            .map(|(slot, (node, _))| (node.id.clone(), slot as u32))
-            .collect();
-        let rel_ids: HashMap<&str, RelId> = schema
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.as_str(), i as RelId))
-            .collect();
-        let mut edge_extras = HashMap::new();
-        let mut graph_edges = Vec::with_capacity(edges.len());
-        for edge in &edges {
-            // Validation guarantees endpoints and relations exist; skip rather than panic if a
-            // corrupt store says otherwise.
-            let (Some(&from), Some(&to), Some(&rel)) = (
-                slots.get(&edge.from),
-                slots.get(&edge.to),
-                rel_ids.get(edge.rel.as_str()),
-            ) else {
-                tracing::warn!(edge = %edge.key(), "edge skipped: endpoint or relation unknown");
-                continue;
-            };
-            graph_edges.push((from, rel, to, edge.weight.unwrap_or(1.0) as f32));
-            if !edge.attrs.is_empty() || edge.weight.is_some() {
-                edge_extras.insert(
-                    (from, rel, to),
-                    EdgeExtra {
-                        attrs: edge.attrs.clone(),
-                        weight: edge.weight,
-                    },
-                );
-            }
-        }
-        let graph = KbGraph::build(nodes.len(), graph_edges);
-        let (question_vectors, text_vectors) = match vectors {
-            Vectors::Built { questions, text } => (*questions, *text),
-            Vectors::PerNode {
-                nodes: per_node,
-                centroids,
-            } => {
-                let mut questions = VectorIndex::new(dim);
-                let mut text = VectorIndex::new(dim);
-                for (slot, node_vectors) in per_node.into_iter().enumerate() {
-                    questions.push_quantized(slot as u32, node_vectors.questions);
-                    text.push_quantized(slot as u32, node_vectors.text);
-                }
-                (questions.finish(centroids.0), text.finish(centroids.1))
-            }
-        };
-        let (nodes, metas): (Vec<_>, Vec<_>) = nodes.into_iter().unzip();
-        let linker = Linker::build(&nodes, &schema);
+        let (nodes, metas): (Vec<Arc<Node>>, Vec<NodeMeta>) = nodes.into_iter().unzip();
+        let (linker, (slots, graph, edge_extras, question_vectors, text_vectors)) =
+            std::thread::scope(|scope| {
+                let linker = scope.spawn(|| {
+                    let started = std::time::Instant::now();
+                    let linker = Linker::build(&nodes, &schema);
+                    tracing::debug!(
+                        ms = started.elapsed().as_millis() as u64,
+                        "entity linker built"
+                    );
+                    linker
+                });
+                let slots: HashMap<NodeId, u32> = nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(slot, node)| (node.id.clone(), slot as u32))
+                    .collect();
+                let (graph, edge_extras) = build_graph(&schema, &slots, nodes.len(), &edges);
+                let (questions, text) = build_vectors(vectors, dim);
+                let linker = linker.join().expect("the linker build does not panic");
+                (linker, (slots, graph, edge_extras, questions, text))
+            });
         let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         let text_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         Snapshot {
@@ -271,6 +242,65 @@ fn sorted_terms(terms: impl Iterator<Item = String>) -> Box<[String]> {
     terms.sort();
     terms.dedup();
     terms.into_boxed_slice()
+}
+
+type EdgeExtras = HashMap<(u32, RelId, u32), EdgeExtra>;
+
+fn build_graph(
+    schema: &Schema,
+    slots: &HashMap<NodeId, u32>,
+    node_count: usize,
+    edges: &[Edge],
+) -> (KbGraph, EdgeExtras) {
+    let rel_ids: HashMap<&str, RelId> = schema
+        .relations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), i as RelId))
+        .collect();
+    let mut edge_extras = HashMap::new();
+    let mut graph_edges = Vec::with_capacity(edges.len());
+    for edge in edges {
+        // Validation guarantees endpoints and relations exist; skip rather than panic if a
+        // corrupt store says otherwise.
+        let (Some(&from), Some(&to), Some(&rel)) = (
+            slots.get(&edge.from),
+            slots.get(&edge.to),
+            rel_ids.get(edge.rel.as_str()),
+        ) else {
+            tracing::warn!(edge = %edge.key(), "edge skipped: endpoint or relation unknown");
+            continue;
+        };
+        graph_edges.push((from, rel, to, edge.weight.unwrap_or(1.0) as f32));
+        if !edge.attrs.is_empty() || edge.weight.is_some() {
+            edge_extras.insert(
+                (from, rel, to),
+                EdgeExtra {
+                    attrs: edge.attrs.clone(),
+                    weight: edge.weight,
+                },
+            );
+        }
+    }
+    (KbGraph::build(node_count, graph_edges), edge_extras)
+}
+
+fn build_vectors(vectors: Vectors, dim: usize) -> (VectorIndex, VectorIndex) {
+    match vectors {
+        Vectors::Built { questions, text } => (*questions, *text),
+        Vectors::PerNode {
+            nodes: per_node,
+            centroids,
+        } => {
+            let mut questions = VectorIndex::new(dim);
+            let mut text = VectorIndex::new(dim);
+            for (slot, node_vectors) in per_node.into_iter().enumerate() {
+                questions.push_quantized(slot as u32, node_vectors.questions);
+                text.push_quantized(slot as u32, node_vectors.text);
+            }
+            (questions.finish(centroids.0), text.finish(centroids.1))
+        }
+    }
 }
 
 /// Batch validation reads the KB through the current snapshot. `node`/`edge` hand out borrowed
