@@ -6,6 +6,7 @@ mod ask;
 mod bench;
 mod eval;
 mod export;
+mod fit_scorer;
 mod gen_kb;
 mod import;
 mod models;
@@ -63,6 +64,9 @@ pub enum Command {
     GenKb(gen_kb::Args),
     /// Pick the fusion of retrieval legs on a labelled question file and store it in the KB.
     Tune(tune::Args),
+    /// Fit the answer scorer on candidates exported by `tune --export` (several KBs pooled).
+    #[command(name = "fit-scorer")]
+    FitScorer(fit_scorer::Args),
     /// Answer a question (with confidence, evidence and handoff decision).
     Ask(ask::Args),
     /// Measure answer quality on a labelled question file.
@@ -73,6 +77,13 @@ pub enum Command {
     Models(models::Args),
     /// Serve the HTTP API (answer, search, graph reads, editor writes, analytics, metrics).
     Serve(serve::Args),
+}
+
+impl Command {
+    /// True for commands whose output is read by other programs and that hold no sockets.
+    pub fn prints_to_a_pipe(&self) -> bool {
+        !matches!(self, Command::Serve(_) | Command::Bench(_))
+    }
 }
 
 /// What went wrong, for the exit code and the message on stderr.
@@ -118,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Stats(args) => stats::run(args, &settings),
         Command::Search(args) => search::run(args, &settings),
         Command::Tune(args) => tune::run(args, &settings),
+        Command::FitScorer(args) => fit_scorer::run(args),
         Command::Ask(args) => ask::run(args, &settings),
         Command::Eval(args) => eval::run(args, &settings),
         Command::GenKb(args) => gen_kb::run(args),

@@ -8,7 +8,8 @@ use crate::service::eval::read_questions;
 use crate::service::KnowledgeBase;
 
 use super::progress::Bars;
-use super::{output, CliResult};
+use super::{output, CliError, CliResult};
+use crate::service::reason::TrainingRecord;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,6 +17,9 @@ pub struct Args {
     pub file: PathBuf,
     #[arg(long)]
     pub json: bool,
+    /// Also write every question's candidates and features (JSONL) for `fit-scorer`.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
 }
 
 pub fn run(args: Args, settings: &Settings) -> CliResult {
@@ -23,6 +27,17 @@ pub fn run(args: Args, settings: &Settings) -> CliResult {
     let bars = Bars::default();
     let kb = KnowledgeBase::open(settings, &bars)?;
     let report = kb.tune(&questions, &bars)?;
+    if let Some(path) = &args.export {
+        let training = kb.training_questions(&questions, &bars)?;
+        let mut lines = String::new();
+        for question in &training {
+            let record = TrainingRecord::from(question);
+            lines.push_str(&serde_json::to_string(&record).expect("records serialise"));
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)
+            .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
     if args.json {
         output::json(&report);
         return Ok(());

@@ -228,6 +228,7 @@ impl KnowledgeBase {
                 snapshot: &snapshot,
                 anchors: &anchors,
                 rest_terms: &rest_terms,
+                mentions: &super::understand::Linker::mention_texts(&normalized, &links),
                 cues: &cues,
                 retrieval: &retrieval,
                 query_vector: query_vector.as_deref().map(Vec::as_slice),

@@ -542,60 +542,10 @@ impl KnowledgeBase {
 
         // Candidate scoring: fit on every question, and estimate generalisation by 2-fold
         // cross-validation.
-        progress.start("collecting candidates", questions.len() as u64);
-        let mut training = Vec::with_capacity(questions.len());
-        for (index, question) in questions.iter().enumerate() {
-            let Answered {
-                candidates,
-                signals,
-                ..
-            } = self.ask_labelled(question, index)?;
-            let right = candidates
-                .iter()
-                .map(|c| {
-                    question
-                        .gold
-                        .iter()
-                        .any(|g| snapshot.slot_of(g) == Some(c.slot))
-                })
-                .collect();
-            training.push((
-                !question.gold.is_empty(),
-                TrainingQuestion {
-                    candidates: candidates.iter().map(|c| c.features).collect(),
-                    right,
-                    signals,
-                },
-            ));
-            progress.set(index as u64 + 1);
-        }
-        progress.finish();
+        let training = self.training_questions(questions, progress)?;
         let start = settings.reasoner.clone().unwrap_or_default();
-        let mut cv_right = 0usize;
-        let mut cv_total = 0usize;
-        for fold in 0..2 {
-            let train: Vec<TrainingQuestion> = training
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % 2 != fold)
-                .map(|(_, (_, q))| q.clone())
-                .collect();
-            let model = fit(&train, &start);
-            for (_, (answerable, q)) in training.iter().enumerate().filter(|(i, _)| i % 2 == fold) {
-                if !answerable {
-                    continue;
-                }
-                cv_total += 1;
-                let top = q
-                    .candidates
-                    .iter()
-                    .zip(&q.right)
-                    .max_by(|a, b| model.score(a.0).total_cmp(&model.score(b.0)));
-                cv_right += usize::from(top.is_some_and(|(_, right)| *right));
-            }
-        }
-        let all: Vec<TrainingQuestion> = training.into_iter().map(|(_, q)| q).collect();
-        let reasoner: Reasoner = fit(&all, &start);
+        let cv_top1 = cross_validate(&training, &start);
+        let reasoner: Reasoner = fit(&training, &start);
         settings.reasoner = Some(reasoner.clone());
         self.set_kb_settings(settings.clone())?;
         // Threshold: the one that gets the most questions right given each question's confidence.
@@ -612,7 +562,7 @@ impl KnowledgeBase {
                 .map(|(name, w)| ((*name).to_owned(), (w * 1000.0).round() / 1000.0))
                 .collect(),
             reasoner: reasoner.clone(),
-            cross_validated_top1: round(cv_right as f64 / cv_total.max(1) as f64),
+            cross_validated_top1: round(cv_top1),
             questions: answerable.len(),
             legs: leg_reports,
             default_fusion,
@@ -625,6 +575,71 @@ impl KnowledgeBase {
             eval_after: after,
         })
     }
+}
+
+impl KnowledgeBase {
+    /// Asks every question (earlier session turns first) and records each final turn's
+    /// candidates with which of them are right: the data the answer scorer is fitted on.
+    pub fn training_questions(
+        &self,
+        questions: &[LabelledQuestion],
+        progress: &dyn Progress,
+    ) -> Result<Vec<TrainingQuestion>> {
+        let snapshot = self.snapshot();
+        progress.start("collecting candidates", questions.len() as u64);
+        let mut training = Vec::with_capacity(questions.len());
+        for (index, question) in questions.iter().enumerate() {
+            let Answered {
+                candidates,
+                signals,
+                ..
+            } = self.ask_labelled(question, index)?;
+            let gold: Vec<Option<u32>> =
+                question.gold.iter().map(|g| snapshot.slot_of(g)).collect();
+            training.push(TrainingQuestion {
+                right: candidates
+                    .iter()
+                    .map(|c| gold.contains(&Some(c.slot)))
+                    .collect(),
+                candidates: candidates.iter().map(|c| c.features).collect(),
+                signals,
+                answerable: !question.gold.is_empty(),
+            });
+            progress.set(index as u64 + 1);
+        }
+        progress.finish();
+        Ok(training)
+    }
+}
+
+/// The share of answerable questions whose top candidate is right when the scorer is fitted on
+/// the other half of the questions (2-fold): what to expect on unseen questions.
+pub fn cross_validate(training: &[TrainingQuestion], start: &Reasoner) -> f64 {
+    let (mut right, mut total) = (0usize, 0usize);
+    for fold in 0..2 {
+        let train: Vec<TrainingQuestion> = training
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 != fold)
+            .map(|(_, q)| q.clone())
+            .collect();
+        let model = fit(&train, start);
+        for question in training
+            .iter()
+            .skip(fold)
+            .step_by(2)
+            .filter(|q| q.answerable)
+        {
+            total += 1;
+            let top = question
+                .candidates
+                .iter()
+                .zip(&question.right)
+                .max_by(|a, b| model.score(a.0).total_cmp(&model.score(b.0)));
+            right += usize::from(top.is_some_and(|(_, r)| *r));
+        }
+    }
+    right as f64 / total.max(1) as f64
 }
 
 /// The confidence threshold that maximises right outcomes: an answerable question is right when

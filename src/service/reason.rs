@@ -17,12 +17,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Node;
 use crate::graph::Path;
 use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
 use super::snapshot::Snapshot;
-use super::understand::{Cues, Link};
+use super::understand::{compact_str, Cues, Link};
 
 /// Declares the candidate features once: the struct, their names and their order in vectors.
 macro_rules! features {
@@ -39,6 +40,14 @@ macro_rules! features {
         impl Features {
             pub fn values(&self) -> [f32; F] {
                 [$(self.$name),*]
+            }
+
+            /// Features from values in [`FEATURES`] order (missing values are 0).
+            pub fn from_values(values: &[f32]) -> Features {
+                let mut values = values.iter().copied();
+                Features {
+                    $($name: values.next().unwrap_or(0.0),)*
+                }
             }
         }
     };
@@ -81,6 +90,8 @@ features! {
     text_covers_rest_of_question,
     /// Hops of the best path (/ 3).
     path_hops,
+    /// Share of the question's entity mentions that the node's own name or an alias contains.
+    names_what_the_question_names,
     /// The path walks every relation asked about, ends along one, at the kind asked for (if
     /// any): a complete graph answer. Scaled by how much of the question the path explains.
     complete_graph_answer,
@@ -102,8 +113,9 @@ pub struct Reasoner {
 }
 
 impl Default for Reasoner {
-    /// Fitted with `answergraph tune kg_data/demo/eval/questions.jsonl` on the demo KB (see
-    /// BENCHMARKS.md); applies to any KB until that KB is tuned on its own questions.
+    /// Fitted by `answergraph fit-scorer` on the candidates of the demo KB's questions pooled with
+    /// those of a synthetic KB (`gen-kb --nodes 2000 --seed 7`), exported with `tune --export`
+    /// (see BENCHMARKS.md); applies to any KB until that KB is tuned on its own questions.
     fn default() -> Self {
         Self {
             weights: DEFAULT_WEIGHTS.to_vec(),
@@ -113,10 +125,10 @@ impl Default for Reasoner {
 }
 
 const DEFAULT_WEIGHTS: [f32; F] = [
-    5.426, 1.118, 1.11, 1.342, 4.258, -0.549, 4.414, -2.771, 0.959, -0.959, 0.43, 2.209, 0.759,
-    2.1, 0.025, 2.15, 1.12, 2.023, 1.712, 0.537, -3.807, 1.019, -1.392,
+    4.521, 1.706, 2.274, 1.605, 2.433, -1.071, 4.728, -2.873, 0.879, -0.879, 0.897, 2.037, -0.359,
+    2.311, 0.322, 1.363, 1.307, -0.116, 1.063, 1.487, -3.243, 1.494, 1.404, -1.081,
 ];
-const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.098, 0.843, -1.131, 5.396, 5.805, 7.628, -6.398];
+const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.077, 0.865, -1.531, 5.97, 7.12, 8.346, -7.083];
 /// Inputs of the confidence calibration.
 pub const CALIBRATION: usize = 7;
 
@@ -272,6 +284,9 @@ pub struct Evidence<'a> {
     /// Analysed terms of the question outside the entity mentions ("warranty" in "what's the
     /// warranty on the Z5").
     pub rest_terms: &'a [String],
+    /// The question's exact entity mentions in compact form ("folio26pro"), so a candidate that
+    /// names the same thing can be told from its siblings ("folio26s").
+    pub mentions: &'a [String],
     pub cues: &'a Cues,
     pub retrieval: &'a Retrieval,
     pub query_vector: Option<&'a [f32]>,
@@ -492,6 +507,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
                 )),
                 name_matches_rest_of_question: name_match(slot),
+                names_what_the_question_names: names_mentions(node, evidence.mentions),
                 ..Features::default()
             };
             if let Some(summary) = path {
@@ -551,6 +567,19 @@ pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidat
     candidates
 }
 
+/// The share of `mentions` (compact) that the node's name or an alias contains.
+fn names_mentions(node: &Node, mentions: &[String]) -> f32 {
+    if mentions.is_empty() {
+        return 0.0;
+    }
+    let forms: Vec<String> = node.question_forms().map(compact_str).collect();
+    let named = mentions
+        .iter()
+        .filter(|m| forms.iter().any(|f| f.contains(m.as_str())))
+        .count();
+    named as f32 / mentions.len() as f32
+}
+
 /// The share of `rest` named by the nodes after the path's start.
 fn explained_by(snapshot: &Snapshot, path: &Path, rest: &HashSet<&str>) -> f32 {
     if rest.is_empty() {
@@ -573,6 +602,54 @@ pub struct TrainingQuestion {
     pub candidates: Vec<Features>,
     pub right: Vec<bool>,
     pub signals: QuestionSignals,
+    /// The question has gold answers (false for out-of-scope and handoff questions).
+    pub answerable: bool,
+}
+
+/// The exported form of a [`TrainingQuestion`] (`tune --export`): feature vectors in
+/// [`FEATURES`] order, so candidates from several KBs can be pooled by `fit-scorer`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainingRecord {
+    pub features: Vec<Vec<f32>>,
+    pub right: Vec<bool>,
+    pub best_cosine: f32,
+    pub unknown_share: f32,
+    pub answerable: bool,
+}
+
+impl From<&TrainingQuestion> for TrainingRecord {
+    fn from(q: &TrainingQuestion) -> Self {
+        TrainingRecord {
+            features: q.candidates.iter().map(|f| f.values().to_vec()).collect(),
+            right: q.right.clone(),
+            best_cosine: q.signals.best_cosine,
+            unknown_share: q.signals.unknown_share,
+            answerable: q.answerable,
+        }
+    }
+}
+
+impl TrainingRecord {
+    /// Back to a training question; `None` when the vectors do not have [`F`] features (an
+    /// export from another version) or the labels do not line up.
+    pub fn into_question(self) -> Option<TrainingQuestion> {
+        if self.features.len() != self.right.len() || self.features.iter().any(|f| f.len() != F) {
+            return None;
+        }
+        Some(TrainingQuestion {
+            candidates: self
+                .features
+                .iter()
+                .map(|f| Features::from_values(f))
+                .collect(),
+            right: self.right,
+            signals: QuestionSignals {
+                best_cosine: self.best_cosine,
+                unknown_share: self.unknown_share,
+            },
+            answerable: self.answerable,
+        })
+    }
 }
 
 /// Fits the weights with a listwise loss — the softmax probability of a question's right
@@ -703,6 +780,7 @@ mod tests {
                         best_cosine: 0.8,
                         unknown_share: 0.0,
                     },
+                    answerable: true,
                 }
             })
             .collect();

@@ -77,7 +77,8 @@ fn compact(chars: &[char]) -> Compact {
     Compact { text, source }
 }
 
-fn compact_str(text: &str) -> String {
+/// `text` normalised with separators removed: how names are compared ("X-200" → `x200`).
+pub fn compact_str(text: &str) -> String {
     compact(&normalize(text).chars().collect::<Vec<_>>()).text
 }
 
@@ -344,6 +345,23 @@ impl Linker {
     /// Entity mentions in `normalized` (from [`normalize`]): exact matches of names and aliases
     /// (longest first, ignoring spaces and hyphens, whole words for Latin text), then
     /// typo-tolerant matches of the words no exact match covered.
+    /// The compact text of each exact mention in `normalized` (one per span).
+    pub fn mention_texts(normalized: &str, links: &[Link]) -> Vec<String> {
+        let chars: Vec<char> = normalized.chars().collect();
+        let mut spans: Vec<(usize, usize)> = links
+            .iter()
+            .filter(|l| l.exact)
+            .map(|l| (l.start, l.end.min(chars.len())))
+            .collect();
+        spans.sort_unstable();
+        spans.dedup();
+        spans
+            .into_iter()
+            .map(|(start, end)| compact_str(&chars[start..end].iter().collect::<String>()))
+            .filter(|m| !m.is_empty())
+            .collect()
+    }
+
     pub fn link(&self, normalized: &str) -> Vec<Link> {
         let chars: Vec<char> = normalized.chars().collect();
         let packed = compact(&chars);

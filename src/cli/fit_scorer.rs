@@ -1,0 +1,83 @@
+//! `answergraph fit-scorer FILE...`: fits the answer scorer on candidates exported by
+//! `tune --export` from one or more KBs, and prints the model with its cross-validated accuracy.
+//! This is how the built-in defaults were made (see BENCHMARKS.md): pooling KBs keeps them from
+//! fitting one KB's habits.
+
+use std::path::PathBuf;
+
+use crate::service::eval::cross_validate;
+use crate::service::reason::{fit, Reasoner, TrainingQuestion, TrainingRecord, FEATURES};
+
+use super::{output, CliError, CliResult};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Candidate files written by `tune --export`.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Fitted {
+    questions: usize,
+    cross_validated_top1: f64,
+    reasoner: Reasoner,
+    weights: std::collections::BTreeMap<String, f32>,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let mut training: Vec<TrainingQuestion> = Vec::new();
+    for path in &args.files {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let record: TrainingRecord = serde_json::from_str(line).map_err(|e| {
+                CliError::Usage(format!(
+                    "{}:{}: not a candidate record: {e}",
+                    path.display(),
+                    i + 1
+                ))
+            })?;
+            let question = record.into_question().ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{}:{}: the record has not {} features; export it again with this version",
+                    path.display(),
+                    i + 1,
+                    FEATURES.len()
+                ))
+            })?;
+            training.push(question);
+        }
+    }
+    let start = Reasoner::default();
+    let reasoner = fit(&training, &start);
+    let fitted = Fitted {
+        questions: training.len(),
+        cross_validated_top1: (cross_validate(&training, &start) * 1000.0).round() / 1000.0,
+        weights: FEATURES
+            .iter()
+            .zip(&reasoner.weights)
+            .map(|(name, w)| ((*name).to_owned(), (w * 1000.0).round() / 1000.0))
+            .collect(),
+        reasoner,
+    };
+    if args.json {
+        output::json(&fitted);
+    } else {
+        println!(
+            "{} questions; top candidate right on unseen questions (2-fold): {:.3}",
+            fitted.questions, fitted.cross_validated_top1
+        );
+        for (feature, weight) in &fitted.weights {
+            println!("  {feature:<32} {weight:>8.3}");
+        }
+        println!("calibration: {:?}", fitted.reasoner.calibration);
+    }
+    Ok(())
+}
