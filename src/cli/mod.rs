@@ -3,6 +3,7 @@
 //! tantivy, ONNX or petgraph.
 
 mod ask;
+mod backup;
 mod eval;
 mod export;
 mod gen_kb;
@@ -10,6 +11,7 @@ mod import;
 mod models;
 mod output;
 mod progress;
+mod restore;
 mod search;
 mod stats;
 mod tune;
@@ -66,6 +68,10 @@ pub enum Command {
     Eval(eval::Args),
     /// Check or fetch the model files.
     Models(models::Args),
+    /// Write the whole store to one checksummed backup file.
+    Backup(backup::Args),
+    /// Restore a backup file into the data directory.
+    Restore(restore::Args),
 }
 
 /// What went wrong, for the exit code and the message on stderr.
@@ -113,6 +119,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eval(args) => eval::run(args, &settings),
         Command::GenKb(args) => gen_kb::run(args),
         Command::Models(args) => models::run(args, &settings),
+        Command::Backup(args) => backup::run(args, &settings),
+        Command::Restore(args) => restore::run(args, &settings),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

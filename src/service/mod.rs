@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod answer;
+pub mod backup;
 mod embedding;
 pub mod error;
 pub mod eval;

@@ -2,6 +2,7 @@
 //! on temporary data directories with the real ONNX model.
 
 mod answers;
+mod backup;
 mod common;
 mod gen_kb;
 mod kb_files;
