@@ -494,7 +494,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_data(&dir.path().join("a"));
         for i in 0..300u32 {
-            store.vectors.insert(i.to_be_bytes(), vec![1u8; 2048]).unwrap();
+            store
+                .vectors
+                .insert(i.to_be_bytes(), vec![1u8; 2048])
+                .unwrap();
         }
         let raw = dump(&store);
         for i in 0..60 {

@@ -4,6 +4,7 @@
 mod answers;
 mod backup;
 mod common;
+mod crash;
 mod gen_kb;
 mod kb_files;
 mod search;
