@@ -7,4 +7,5 @@ mod common;
 mod crash;
 mod gen_kb;
 mod kb_files;
+mod props;
 mod search;
