@@ -318,3 +318,20 @@ fn a_running_kb_backs_up_exactly_one_kb_version_while_being_written() {
         }
     }
 }
+
+#[test]
+fn restore_refuses_to_replace_a_store_in_use() {
+    let data = demo_data_dir();
+    let files = temp();
+    let file = files.path().join("kb.agbak");
+    backup(data.path(), &file);
+    let before = export_files(data.path());
+    // This process holds the store, as a running server would.
+    let admin = answergraph::service::admin::Admin::open(&settings_for(data.path())).unwrap();
+    let output = run(data.path(), &["restore", "--force", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("in use"), "{stderr}");
+    drop(admin);
+    assert_eq!(export_files(data.path()), before);
+}
