@@ -9,7 +9,7 @@ BIN      := target/release/answergraph
 # Demo API keys for `make run` (see README). Never use these outside a demo.
 DEMO_KEYS ?= admin:demo-admin-key,editor:demo-editor-key,reader:demo-reader-key
 
-.PHONY: models build run test fmt lint unit
+.PHONY: models build run test fmt lint unit crash-test
 
 models:
 	@bash scripts/fetch-models.sh models
@@ -33,3 +33,8 @@ lint:
 
 test: models fmt lint
 	$(CARGO) test --locked --all-targets
+
+# A longer crash-safety run than the one in `make test`: kill imports CRASH_ROUNDS times.
+CRASH_ROUNDS ?= 200
+crash-test: models
+	ANSWERGRAPH_CRASH_ROUNDS=$(CRASH_ROUNDS) $(CARGO) test --locked --test it crash:: -- --nocapture

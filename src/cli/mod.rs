@@ -3,6 +3,7 @@
 //! tantivy, ONNX or petgraph.
 
 mod ask;
+mod backup;
 mod bench;
 mod eval;
 mod export;
@@ -12,6 +13,7 @@ mod import;
 mod models;
 mod output;
 mod progress;
+mod restore;
 mod search;
 mod serve;
 mod stats;
@@ -77,6 +79,10 @@ pub enum Command {
     Models(models::Args),
     /// Serve the HTTP API (answer, search, graph reads, editor writes, analytics, metrics).
     Serve(serve::Args),
+    /// Write the whole store to one checksummed backup file.
+    Backup(backup::Args),
+    /// Restore a backup file into the data directory.
+    Restore(restore::Args),
 }
 
 impl Command {
@@ -136,6 +142,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bench(args) => bench::run_command(args, &settings),
         Command::Models(args) => models::run(args, &settings),
         Command::Serve(args) => serve::run(args, &settings),
+        Command::Backup(args) => backup::run(args, &settings),
+        Command::Restore(args) => restore::run(args, &settings),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -668,6 +668,23 @@ not json
     }
 
     #[test]
+    fn numbers_read_back_exactly_from_their_export() {
+        // Found by `valid_nodes_and_edges_round_trip_through_the_export_format`: without exact
+        // float parsing, 6.249812108798796e-60 read back one unit in the last place off, so an
+        // export did not import to the same KB.
+        let line = r#"{"id":"faq/a","kind":"faq","name":"!","attrs":{"a":6.249812108798796e-60}}"#;
+        let node = parse_nodes_jsonl(line, "n.jsonl").items.remove(0).item;
+        let exported = serde_json::to_string(&node).unwrap();
+        assert_eq!(exported, line);
+        let again = parse_nodes_jsonl(&exported, "n.jsonl").items.remove(0).item;
+        assert_eq!(again, node);
+        let edge =
+            r#"{"from":"faq/a","rel":"about","to":"product/b","weight":6.249812108798796e-60}"#;
+        let parsed = parse_edges_jsonl(edge, "e.jsonl").items.remove(0).item;
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), edge);
+    }
+
+    #[test]
     fn csv_header_problems() {
         let parsed = parse_faq_csv("id,question,colour\n", "f.csv");
         assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);

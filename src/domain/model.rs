@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{KindName, Lang, NodeId, RelName};
 
-/// A flat attribute value: string, number or boolean. Numbers keep their textual form so that an
-/// export reproduces exactly what was imported.
+/// A flat attribute value: string, number or boolean. Integers keep their exact value; floats are
+/// parsed exactly (serde_json's `float_roundtrip`) and written in their shortest form, so an export
+/// imports back to the same values and exports again byte for byte.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttrValue {

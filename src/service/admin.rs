@@ -38,7 +38,7 @@ pub struct ExportSummary {
 
 /// A store opened without the model or derived state.
 pub struct Admin {
-    store: Store,
+    pub(super) store: Store,
     data_dir: PathBuf,
 }
 

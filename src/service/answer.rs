@@ -128,7 +128,7 @@ pub struct AnswerResponse {
 
 /// Confidence below which no answer is given and a human is recommended (until `tune` sets one
 /// for the KB).
-pub const DEFAULT_THRESHOLD: f32 = 0.28;
+pub const DEFAULT_THRESHOLD: f32 = 0.31;
 const ALTERNATIVES: usize = 5;
 
 fn now_ms() -> i64 {

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod analytics;
 pub mod answer;
+pub mod backup;
 mod derived;
 pub mod edits;
 mod embedding;
@@ -189,7 +190,12 @@ impl KnowledgeBase {
             records.iter().map(|r| Arc::new(r.node.clone())).collect();
         phase("text index checked");
         let vectors_path = derived::path(&settings.data_dir);
-        let saved = derived::load(&vectors_path, kb_version, &pending.id)
+        let stamp = derived::Stamp {
+            store: store.store_id()?,
+            kb_version,
+            model: pending.id.clone(),
+        };
+        let saved = derived::load(&vectors_path, &stamp)
             .filter(|(q, t)| q.dim() == pending.dim && t.dim() == pending.dim);
         let (embedder, vectors, save) = match saved {
             Some((questions, text)) => {
@@ -250,10 +256,20 @@ impl KnowledgeBase {
     pub fn save_derived(&self) {
         let snapshot = self.snapshot();
         let path = derived::path(&self.settings.data_dir);
+        let stamp = match self.store.store_id() {
+            Ok(store) => derived::Stamp {
+                store,
+                kb_version: snapshot.kb_version,
+                model: self.embedder.model_id().to_owned(),
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the store id; vector indexes not saved");
+                return;
+            }
+        };
         if let Err(e) = derived::save(
             &path,
-            snapshot.kb_version,
-            self.embedder.model_id(),
+            &stamp,
             &snapshot.question_vectors,
             &snapshot.text_vectors,
         ) {

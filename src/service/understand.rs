@@ -13,9 +13,11 @@ use crate::domain::{Node, Phrases, Schema};
 use crate::graph::RelId;
 use crate::text::analyzer::is_han;
 
-/// NFKC (folds full-width forms), lowercase, whitespace collapsed, trimmed.
+/// NFKC (folds full-width forms), lowercase, NFKC again (lowercasing can leave combining marks
+/// uncomposed, as for "İ"), whitespace collapsed, trimmed. Idempotent.
 pub fn normalize(text: &str) -> String {
-    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let folded: String = lowered.nfkc().collect();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -368,12 +370,23 @@ impl Linker {
         let mut links = Vec::new();
         let mut covered = vec![false; chars.len()];
         if let Some(automaton) = &self.entities {
-            for found in automaton.find_iter(&packed.text) {
+            let mut from = 0;
+            while let Some(found) =
+                automaton.find(aho_corasick::Input::new(&packed.text).span(from..packed.text.len()))
+            {
                 let start = packed.source[found.start()];
                 let end = packed.source[found.end() - 1] + 1;
                 if !at_word_boundaries(&chars, start, end) {
+                    // A match across a word boundary must not hide a mention that starts inside
+                    // it ("a pixel 7" with a surface "ap"): search again from its next character.
+                    let first = packed.text[found.start()..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
+                    from = found.start() + first;
                     continue;
                 }
+                from = found.end();
                 let surface = &self.surfaces[found.pattern().as_usize()];
                 for &slot in &surface.targets {
                     links.push(Link {

@@ -8,6 +8,7 @@ pub const EDGE_PREFIX: &[u8] = b"e\0";
 pub const VERSION: &[u8] = b"m\0version";
 pub const SCHEMA: &[u8] = b"m\0schema";
 pub const SETTINGS: &[u8] = b"m\0settings";
+pub const STORE_ID: &[u8] = b"m\0store_id";
 
 pub fn node(id: &str) -> Vec<u8> {
     join(b'n', &[id])

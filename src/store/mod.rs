@@ -16,8 +16,10 @@
 //!
 //! Other trees hold content-addressed embeddings (`vectors`), the query log (`queries`),
 //! feedback (`feedback`) and conversation sessions (`sessions`); none of them need to move
-//! atomically with the KB. This module knows nothing of tantivy, ONNX, petgraph or HTTP.
+//! atomically with the KB. `backup.rs` writes every tree to one checksummed file and loads one
+//! into a fresh store. This module knows nothing of tantivy, ONNX, petgraph or HTTP.
 
+pub mod backup;
 mod changelog;
 mod keys;
 mod log;
@@ -111,6 +113,23 @@ impl Store {
     /// Opens (or creates) the store in `dir`. Fails with [`StoreError::Locked`] when another
     /// process holds it, [`StoreError::Open`] when the files cannot be read.
     pub fn open(dir: &Path) -> Result<Store> {
+        // sled releases its file lock from background threads shortly after the last handle is
+        // dropped, so a store closed and reopened in one process (a restore, then an open) can
+        // look locked for a moment: retry briefly before calling it in use.
+        const RETRIES: u32 = 20;
+        let mut attempt = 0;
+        loop {
+            match Store::open_once(dir) {
+                Err(StoreError::Locked { .. }) if attempt < RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Store> {
         let path = dir.to_path_buf();
         let db = sled::Config::new()
             .path(&path)
@@ -136,6 +155,28 @@ impl Store {
             sessions: db.open_tree("sessions")?,
             db,
         })
+    }
+
+    /// A random id given to the store when it is created (and carried by its backups), so that
+    /// derived files saved beside one store are never mistaken for another's at the same version.
+    pub fn store_id(&self) -> Result<u64> {
+        if let Some(raw) = self.kb.get(keys::STORE_ID)? {
+            return Ok(keys::decode_u64(&raw));
+        }
+        let id: u64 = rand::random();
+        let stored = self.kb.compare_and_swap(
+            keys::STORE_ID,
+            None as Option<&[u8]>,
+            Some(id.to_be_bytes().to_vec()),
+        )?;
+        match stored {
+            Ok(()) => {
+                self.db.flush()?;
+                Ok(id)
+            }
+            // Someone else set it first: theirs stands.
+            Err(current) => Ok(current.current.map_or(id, |raw| keys::decode_u64(&raw))),
+        }
     }
 
     /// The current KB version: 0 for an empty store, +1 per applied batch.

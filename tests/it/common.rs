@@ -125,3 +125,13 @@ pub fn write_kb(dir: &Path, schema: &str, nodes: &[&str], edges: &[&str]) {
     std::fs::write(dir.join("nodes.jsonl"), nodes.join("\n") + "\n").unwrap();
     std::fs::write(dir.join("edges.jsonl"), edges.join("\n") + "\n").unwrap();
 }
+
+/// Settings for a library-level KB on `data_dir` with the repository's models.
+pub fn settings_for(data_dir: &Path) -> answergraph::config::Settings {
+    let mut settings = answergraph::config::Settings {
+        data_dir: data_dir.to_path_buf(),
+        ..Default::default()
+    };
+    settings.models.dir = Path::new(REPO).join("models");
+    settings
+}

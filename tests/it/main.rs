@@ -2,10 +2,13 @@
 //! data directories with the real ONNX model.
 
 mod answers;
+mod backup;
 mod bench;
 mod common;
+mod crash;
 mod gen_kb;
 mod http;
 mod kb_files;
+mod props;
 mod search;
 mod server;
