@@ -9,6 +9,7 @@
 //! * `edits.rs` — editor writes, each one atomic batch (role `editor`).
 //! * `admin.rs` — export, changelog, analytics (role `admin`).
 //! * `ops.rs` — health, readiness, metrics, OpenAPI (no key).
+//! * `whoami.rs` — the caller's own role and key id (any role).
 //! * `auth.rs` keys and roles, `error.rs` the JSON error format and the exhaustive mapping of
 //!   service errors to statuses, `metrics.rs` Prometheus counters, `openapi.rs` the generated
 //!   OpenAPI 3.1 document, `dto.rs` shared wire types, `state.rs` the shared state.
@@ -30,6 +31,7 @@ mod openapi;
 mod ops;
 mod search;
 mod state;
+mod whoami;
 
 use std::any::Any;
 use std::future::Future;
@@ -94,6 +96,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     nodes::config_nodes_api(cfg);
     edits::config_edits_api(cfg);
     admin::config_admin_api(cfg);
+    whoami::config_whoami_api(cfg);
     ops::config_ops_api(cfg);
 }
 
