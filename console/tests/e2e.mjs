@@ -60,6 +60,19 @@ function startServer(dataDir) {
   });
 }
 
+/** SIGTERM, then waits (up to 30 s, then SIGKILL) for the server to flush and exit. */
+function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 // ------------------------------------------------------------------ helpers
 
 let server;
@@ -465,7 +478,7 @@ try {
   if (server) console.log(server.log());
 } finally {
   await browser?.close();
-  server?.child.kill('SIGTERM');
+  if (server) await stopServer(server.child);
   if (!failed) rmSync(scratch, { recursive: true, force: true });
 }
 console.log(`console e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
