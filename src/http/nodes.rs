@@ -51,7 +51,8 @@ pub struct FoundNodeDto {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    /// How the node matched: `exact`, `prefix`, `contains` (id or name) or `alias`.
+    /// How the node matched: `exact`, `prefix`, `contains` (id or name) or `alias`; every
+    /// node is `exact` when `q` is empty.
     pub matched: NodeMatchDto,
     /// Edges that start or end at the node.
     pub degree: usize,

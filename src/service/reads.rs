@@ -36,7 +36,7 @@ pub struct NodeQuery {
 /// How closely a found node matched: the order of a node search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NodeMatch {
-    /// Id or name equal to the text.
+    /// Id or name equal to the text (and every node when there is no text).
     Exact,
     /// Id, the id's slug or name starting with it.
     Prefix,
