@@ -276,9 +276,13 @@ fn corrupt_model_files_are_reported() {
 #[test]
 fn a_query_embedding_past_its_deadline_degrades_to_lexical() {
     let data = demo_data_dir();
+    // A long question takes the model tens of milliseconds, so a zero deadline has passed long
+    // before it could answer, however the threads are scheduled.
+    let filler: Vec<String> = (0..180).map(|i| format!("word{i}")).collect();
+    let query = format!("E42 on my router {}", filler.join(" "));
     let output = answergraph(data.path())
         .env("ANSWERGRAPH__MODELS__QUERY_DEADLINE_MS", "0")
-        .args(["search", "--json", "E42 on my router"])
+        .args(["search", "--json", &query])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
