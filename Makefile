@@ -1,7 +1,8 @@
 # AnswerGraph — the two commands a new machine needs:
 #   make run    fetch/verify models, build, import the demo KB when needed, serve it on
 #               http://127.0.0.1:8080 with the demo API keys below
-#   make test   fetch/verify models, then fmt check, clippy -D warnings and every test
+#   make test   fetch/verify models, then fmt check, clippy -D warnings, every cargo test and
+#               the console's browser tests (headless Chromium, installed with apt when missing)
 CARGO    ?= cargo
 DATA_DIR ?= index
 KB       ?= kg_data/demo
@@ -9,7 +10,7 @@ BIN      := target/release/answergraph
 # Demo API keys for `make run` (see README). Never use these outside a demo.
 DEMO_KEYS ?= admin:demo-admin-key,editor:demo-editor-key,reader:demo-reader-key
 
-.PHONY: models build run test fmt lint unit crash-test
+.PHONY: models build run test fmt lint unit crash-test console-deps console-test console-screenshot benchmarks
 
 models:
 	@bash scripts/fetch-models.sh models
@@ -33,8 +34,38 @@ lint:
 
 test: models fmt lint
 	$(CARGO) test --locked --all-targets
+	$(MAKE) console-test
+
+# The console's end-to-end tests: Debian's chromium (installed when missing; Playwright never
+# downloads a browser) driven by playwright-core against the debug binary on port 0.
+CHROMIUM ?= /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+
+console-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "installing Debian's chromium for the console tests"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    chromium fonts-wqy-zenhei; \
+	fi
+	npm ci --prefix console/tests --no-audit --no-fund
+
+console-test: models console-deps
+	$(CARGO) build --locked
+	CHROMIUM=$(CHROMIUM) node console/tests/e2e.mjs
+
+# Runs the browser tests and keeps their full-page screenshot as the README's picture.
+console-screenshot: models console-deps
+	$(CARGO) build --locked
+	CHROMIUM=$(CHROMIUM) CONSOLE_SCREENSHOT=docs/console.png node console/tests/e2e.mjs
 
 # A longer crash-safety run than the one in `make test`: kill imports CRASH_ROUNDS times.
 CRASH_ROUNDS ?= 200
 crash-test: models
 	ANSWERGRAPH_CRASH_ROUNDS=$(CRASH_ROUNDS) $(CARGO) test --locked --test it crash:: -- --nocapture
+
+# Reproduce BENCHMARKS.md (release build; SIZES=demo,10k,100k for the big one). Run it on an
+# idle machine: it measures wall-clock time.
+SIZES ?= demo,10k
+benchmarks: models build
+	python3 scripts/benchmarks.py --sizes $(SIZES) --out bench-results.json

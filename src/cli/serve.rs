@@ -1,6 +1,7 @@
-//! `answergraph serve`: the HTTP API over the KB in the data directory. Prints
-//! `listening on http://ADDR` once bound (port 0 picks a free port) and `ready: …` once the KB
-//! has loaded; SIGTERM or Ctrl-C finishes in-flight requests, flushes the store and exits.
+//! `answergraph serve`: the HTTP API and the editor console over the KB in the data directory.
+//! Prints `listening on http://ADDR` once bound (port 0 picks a free port), then where the
+//! console is, and `ready: …` once the KB has loaded; SIGTERM or Ctrl-C finishes in-flight
+//! requests, flushes the store and exits.
 
 use std::io::Write;
 
@@ -26,7 +27,12 @@ pub fn run(args: Args, settings: &Settings) -> CliResult {
         let _ = match event {
             ServerEvent::Listening(addrs) => {
                 let addrs: Vec<String> = addrs.iter().map(|a| format!("http://{a}")).collect();
-                writeln!(out, "listening on {}", addrs.join(" "))
+                writeln!(out, "listening on {}", addrs.join(" ")).and_then(|()| {
+                    match addrs.first() {
+                        Some(first) => writeln!(out, "console: {first}/console/"),
+                        None => Ok(()),
+                    }
+                })
             }
             ServerEvent::Ready { kb_version, nodes } => {
                 writeln!(out, "ready: KB version {kb_version}, {nodes} nodes")

@@ -1,5 +1,6 @@
 //! Admin reads: `GET /v1/export` (the whole KB), `GET /v1/changes` (the changelog: who changed
-//! what, when, from where) and `GET /v1/analytics` (service quality over a time window).
+//! what, when, from where), `GET /v1/analytics` (service quality over a time window) and
+//! `GET /v1/analytics/series` (the same per bucket of a window, for charts).
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::service::analytics::{Analytics, AnalyticsRequest, FeedbackStats, Gap, Latency};
+use crate::service::analytics::{
+    Analytics, AnalyticsRequest, AnalyticsSeries, FeedbackStats, Gap, Latency, SeriesRequest,
+};
 use crate::service::edits::{ChangeEntry, ChangeRecord};
 use crate::service::reads::KbExport;
 
@@ -316,6 +319,75 @@ pub(super) async fn analytics(
     Ok(web::Json(report.into()))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesQuery {
+    /// Window start: RFC 3339 or an age such as `30m`, `24h`, `7d` (default: 7 days before
+    /// `until`).
+    pub since: Option<String>,
+    /// Window end, in the same forms (default: now).
+    pub until: Option<String>,
+    /// Equal buckets the window is cut into (1–366, default 7).
+    pub buckets: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnalyticsSeriesDto {
+    /// RFC 3339.
+    pub since: String,
+    pub until: String,
+    /// Length of one bucket in milliseconds (the last may be a little longer).
+    pub bucket_ms: i64,
+    /// One report per bucket, oldest first; `since`/`until` are the bucket's bounds and
+    /// `top_unanswered` is empty.
+    pub points: Vec<AnalyticsDto>,
+}
+
+impl From<AnalyticsSeries> for AnalyticsSeriesDto {
+    fn from(series: AnalyticsSeries) -> Self {
+        Self {
+            since: series.since,
+            until: series.until,
+            bucket_ms: series.bucket_ms,
+            points: series.points.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The figures of `GET /v1/analytics` per equal bucket of a window: volume, answer and handoff
+/// rates, latency and CSAT over time.
+#[utoipa::path(
+    tag = "admin",
+    params(SeriesQuery),
+    responses(
+        (status = 200, description = "One report per bucket, oldest first", body = AnalyticsSeriesDto),
+        (status = 400, description = "Unreadable query string", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 403, description = "Needs the admin role", body = ErrorBody),
+        (status = 422, description = "Unreadable time or window, buckets out of range", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+#[get("/v1/analytics/series")]
+pub(super) async fn analytics_series(
+    _caller: Caller<Admin>,
+    kb: Kb,
+    query: web::Query<SeriesQuery>,
+) -> Result<web::Json<AnalyticsSeriesDto>, ApiError> {
+    let query = query.into_inner();
+    let request = SeriesRequest {
+        since: query.since,
+        until: query.until,
+        buckets: query.buckets.unwrap_or(7),
+    };
+    let series = kb.run(move |kb| kb.analytics_series(&request)).await?;
+    Ok(web::Json(series.into()))
+}
+
 pub fn config_admin_api(cfg: &mut web::ServiceConfig) {
-    cfg.service(export).service(changes).service(analytics);
+    cfg.service(export)
+        .service(changes)
+        .service(analytics)
+        .service(analytics_series);
 }

@@ -139,7 +139,12 @@ impl ApiKeys {
         bool::from(found).then(|| &self.keys[index as usize])
     }
 
-    fn authorize(&self, request: &HttpRequest, required: Role) -> Result<Arc<str>, ApiError> {
+    /// The id and role of the request's key, if that role is at least `required`.
+    fn authorize(
+        &self,
+        request: &HttpRequest,
+        required: Role,
+    ) -> Result<(Arc<str>, Role), ApiError> {
         let header = request
             .headers()
             .get(header::AUTHORIZATION)
@@ -169,7 +174,7 @@ impl ApiKeys {
         if let Some(limiter) = &self.limiter {
             limiter.take(&key.id)?;
         }
-        Ok(Arc::clone(&key.id))
+        Ok((Arc::clone(&key.id), key.role))
     }
 }
 
@@ -228,10 +233,21 @@ impl Required for Admin {
 /// a missing or unknown key, 403 for a key whose role is too low, 429 over the rate limit.
 pub struct Caller<R> {
     key_id: Arc<str>,
-    _role: PhantomData<R>,
+    role: Role,
+    _required: PhantomData<R>,
 }
 
 impl<R> Caller<R> {
+    /// The key's non-secret id (`editor-1a2b3c4d`).
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The key's own role, which may be above the one the route requires.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
     /// The changelog's record of who wrote and through which route.
     pub fn provenance(&self, request: &HttpRequest) -> Provenance {
         Provenance {
@@ -247,10 +263,13 @@ impl<R: Required> FromRequest for Caller<R> {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = match request.app_data::<web::Data<ApiKeys>>() {
-            Some(keys) => keys.authorize(request, R::ROLE).map(|key_id| Caller {
-                key_id,
-                _role: PhantomData,
-            }),
+            Some(keys) => keys
+                .authorize(request, R::ROLE)
+                .map(|(key_id, role)| Caller {
+                    key_id,
+                    role,
+                    _required: PhantomData,
+                }),
             None => {
                 tracing::error!("API keys are not registered with the app");
                 Err(ApiError::Internal)

@@ -16,6 +16,15 @@ use super::dto::{EdgeDto, EdgeKeyDto, NodeDto, WriteOutcomeDto};
 use super::error::{ApiError, ErrorBody};
 use super::state::{Kb, Limits};
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DryRunQuery {
+    /// Validate and report what would change, without changing anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
 /// Creates or replaces a node.
 #[utoipa::path(
     tag = "edit",
@@ -46,12 +55,17 @@ pub(super) async fn put_node(
     Ok(web::Json(outcome.into()))
 }
 
-/// Deletes a node and every edge at it.
+/// Deletes a node and every edge at it; `?dry_run=true` only reports what would go (the
+/// summary counts the node and its edges).
 #[utoipa::path(
     tag = "edit",
-    params(("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/factory-reset-router")),
+    params(
+        ("id" = String, Path, description = "Node id, percent-encoded or as a path tail", example = "faq/factory-reset-router"),
+        DryRunQuery,
+    ),
     responses(
-        (status = 200, description = "Deleted; the new KB version", body = WriteOutcomeDto),
+        (status = 200, description = "Deleted (or checked, for a dry run); the new KB version", body = WriteOutcomeDto),
+        (status = 400, description = "Unreadable query string", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 403, description = "Needs the editor role", body = ErrorBody),
         (status = 404, description = "No such node", body = ErrorBody),
@@ -64,10 +78,14 @@ pub(super) async fn delete_node(
     kb: Kb,
     request: HttpRequest,
     id: web::Path<String>,
+    query: web::Query<DryRunQuery>,
 ) -> Result<web::Json<WriteOutcomeDto>, ApiError> {
     let provenance = caller.provenance(&request);
     let id = id.into_inner();
-    let outcome = kb.run(move |kb| kb.delete_node(&id, &provenance)).await?;
+    let dry_run = query.dry_run;
+    let outcome = kb
+        .run(move |kb| kb.delete_node(&id, &provenance, dry_run))
+        .await?;
     Ok(web::Json(outcome.into()))
 }
 
@@ -126,15 +144,6 @@ pub(super) async fn delete_edge(
     Ok(web::Json(outcome.into()))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ImportQuery {
-    /// Validate and report what would change, without changing anything.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
 /// The import format a content type names: CSV for `text/csv`, JSONL delta lines otherwise
 /// (`application/x-ndjson`, `application/jsonl`, `application/json`, `text/plain`, or none).
 fn import_format(request: &HttpRequest) -> Result<ImportFormat, ApiError> {
@@ -159,7 +168,7 @@ fn import_format(request: &HttpRequest) -> Result<ImportFormat, ApiError> {
 /// Imports a delta file (JSONL) or an FAQ spreadsheet (CSV) as one atomic batch.
 #[utoipa::path(
     tag = "edit",
-    params(ImportQuery),
+    params(DryRunQuery),
     request_body(
         description = "JSONL delta lines (node, edge, `{\"delete\": id}`, `{\"delete_edge\": {...}}`) or an FAQ CSV with the columns id,question,answer,aliases,lang,about,tags",
         content(
@@ -184,7 +193,7 @@ pub(super) async fn import(
     kb: Kb,
     request: HttpRequest,
     limits: web::Data<Limits>,
-    query: web::Query<ImportQuery>,
+    query: web::Query<DryRunQuery>,
     payload: web::Payload,
 ) -> Result<web::Json<WriteOutcomeDto>, ApiError> {
     let provenance = caller.provenance(&request);

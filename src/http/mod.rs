@@ -9,6 +9,9 @@
 //! * `edits.rs` — editor writes, each one atomic batch (role `editor`).
 //! * `admin.rs` — export, changelog, analytics (role `admin`).
 //! * `ops.rs` — health, readiness, metrics, OpenAPI (no key).
+//! * `whoami.rs` — the caller's own role and key id (any role).
+//! * `console.rs` — the editor console's static files, embedded in the binary (no key; the
+//!   console itself sends the key with every API call).
 //! * `auth.rs` keys and roles, `error.rs` the JSON error format and the exhaustive mapping of
 //!   service errors to statuses, `metrics.rs` Prometheus counters, `openapi.rs` the generated
 //!   OpenAPI 3.1 document, `dto.rs` shared wire types, `state.rs` the shared state.
@@ -21,6 +24,7 @@
 mod admin;
 mod answer;
 mod auth;
+mod console;
 mod dto;
 mod edits;
 mod error;
@@ -30,6 +34,7 @@ mod openapi;
 mod ops;
 mod search;
 mod state;
+mod whoami;
 
 use std::any::Any;
 use std::future::Future;
@@ -94,7 +99,9 @@ pub fn config(cfg: &mut web::ServiceConfig) {
     nodes::config_nodes_api(cfg);
     edits::config_edits_api(cfg);
     admin::config_admin_api(cfg);
+    whoami::config_whoami_api(cfg);
     ops::config_ops_api(cfg);
+    console::config_console(cfg);
 }
 
 /// Serves the KB in `settings.data_dir` on `settings.server.bind` until SIGTERM or SIGINT.

@@ -1,4 +1,5 @@
-//! Graph reads: `GET /v1/nodes/{id}`, `GET /v1/nodes/{id}/neighbors` and `GET /v1/paths`.
+//! Graph reads: `GET /v1/nodes` (find nodes by id, name, alias or kind), `GET /v1/nodes/{id}`,
+//! `GET /v1/nodes/{id}/neighbors`, `GET /v1/paths` and `GET /v1/schema`.
 //!
 //! Node ids contain `/` (`product/x200`). A route accepts them percent-encoded
 //! (`/v1/nodes/product%2Fx200`) and as a plain path tail (`/v1/nodes/product/x200`); the
@@ -8,16 +9,132 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::Direction;
+use crate::domain::{Direction, KindName};
 use crate::service::reads::{
-    Neighbor, Neighborhood, NeighborhoodRequest, NodeDetail, PathFound, PathRequest, PathResult,
-    PathStep,
+    FoundNode, Neighbor, Neighborhood, NeighborhoodRequest, NodeDetail, NodeList, NodeMatch,
+    NodeQuery, PathFound, PathRequest, PathResult, PathStep, SchemaInfo,
 };
 
 use super::auth::{Caller, Reader};
 use super::dto::{EdgeDto, NodeDto};
 use super::error::{ApiError, ErrorBody};
 use super::state::Kb;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FindNodesQuery {
+    /// Text the id, name or an alias contains (ignoring case); empty or absent: every node.
+    pub q: Option<String>,
+    /// Only nodes of this kind.
+    pub kind: Option<String>,
+    /// Most nodes returned (1–500, default 50).
+    pub limit: Option<usize>,
+    /// Matches skipped before the first returned (default 0).
+    pub offset: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeListDto {
+    pub kb_version: u64,
+    /// Every match, before `offset` and `limit`.
+    pub total: usize,
+    /// Best match first (`exact`, `prefix`, `contains`, `alias`), then by id.
+    pub nodes: Vec<FoundNodeDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundNodeDto {
+    #[schema(example = "product/x200")]
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// How the node matched: `exact`, `prefix`, `contains` (id or name) or `alias`; every
+    /// node is `exact` when `q` is empty.
+    pub matched: NodeMatchDto,
+    /// Edges that start or end at the node.
+    pub degree: usize,
+    /// The KB version that last changed the node.
+    pub version: u64,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeMatchDto {
+    Exact,
+    Prefix,
+    Contains,
+    Alias,
+}
+
+impl From<NodeMatch> for NodeMatchDto {
+    fn from(matched: NodeMatch) -> Self {
+        match matched {
+            NodeMatch::Exact => NodeMatchDto::Exact,
+            NodeMatch::Prefix => NodeMatchDto::Prefix,
+            NodeMatch::Contains => NodeMatchDto::Contains,
+            NodeMatch::Alias => NodeMatchDto::Alias,
+        }
+    }
+}
+
+impl From<FoundNode> for FoundNodeDto {
+    fn from(node: FoundNode) -> Self {
+        Self {
+            id: node.id,
+            kind: node.kind,
+            name: node.name,
+            lang: node.lang,
+            matched: node.matched.into(),
+            degree: node.degree,
+            version: node.meta.version,
+            updated_at: node.meta.updated_at,
+        }
+    }
+}
+
+impl From<NodeList> for NodeListDto {
+    fn from(list: NodeList) -> Self {
+        Self {
+            kb_version: list.kb_version,
+            total: list.total,
+            nodes: list.nodes.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Finds nodes whose id, name or an alias contains `q` (ignoring case), optionally of one kind.
+#[utoipa::path(
+    tag = "graph",
+    params(FindNodesQuery),
+    responses(
+        (status = 200, description = "Matching nodes, best match first", body = NodeListDto),
+        (status = 400, description = "Unreadable query string", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 422, description = "Unknown kind, limit out of range", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+#[get("/v1/nodes")]
+pub(super) async fn find_nodes(
+    _caller: Caller<Reader>,
+    kb: Kb,
+    query: web::Query<FindNodesQuery>,
+) -> Result<web::Json<NodeListDto>, ApiError> {
+    let query = query.into_inner();
+    let request = NodeQuery {
+        text: query.q.unwrap_or_default(),
+        kind: query.kind.filter(|kind| !kind.is_empty()),
+        limit: query.limit.unwrap_or(50),
+        offset: query.offset.unwrap_or(0),
+    };
+    let list = kb.run(move |kb| kb.find_nodes(&request)).await?;
+    Ok(web::Json(list.into()))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NodeDetailDto {
@@ -289,7 +406,79 @@ pub(super) async fn paths(
     Ok(web::Json(result.into()))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchemaDto {
+    pub kb_version: u64,
+    /// Node kinds, in declaration order.
+    pub kinds: Vec<String>,
+    pub relations: Vec<RelationDto>,
+    /// Attribute keys that have declared phrases.
+    pub attributes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelationDto {
+    #[schema(example = "compatible_with")]
+    pub name: String,
+    /// Kinds an edge may start at.
+    pub from: Vec<String>,
+    /// Kinds it may end at.
+    pub to: Vec<String>,
+    /// The name when walked backwards; equal to `name` for a symmetric relation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverse: Option<String>,
+}
+
+impl From<SchemaInfo> for SchemaDto {
+    fn from(info: SchemaInfo) -> Self {
+        let names = |kinds: &[KindName]| kinds.iter().map(|k| k.to_string()).collect();
+        Self {
+            kb_version: info.kb_version,
+            kinds: info
+                .schema
+                .kinds
+                .iter()
+                .map(|k| k.name.to_string())
+                .collect(),
+            relations: info
+                .schema
+                .relations
+                .iter()
+                .map(|r| RelationDto {
+                    name: r.name.to_string(),
+                    from: names(&r.from),
+                    to: names(&r.to),
+                    inverse: r.inverse.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            attributes: info.schema.attributes.keys().cloned().collect(),
+        }
+    }
+}
+
+/// The KB's schema: node kinds and relations with the kinds they connect.
+#[utoipa::path(
+    tag = "graph",
+    responses(
+        (status = 200, description = "The schema", body = SchemaDto),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+#[get("/v1/schema")]
+pub(super) async fn schema(
+    _caller: Caller<Reader>,
+    kb: Kb,
+) -> Result<web::Json<SchemaDto>, ApiError> {
+    let info = kb.run(|kb| Ok(kb.schema_info())).await?;
+    Ok(web::Json(info.into()))
+}
+
 /// Registers the read routes; `neighbors` before `get_node`, whose path tail would match it too.
 pub fn config_nodes_api(cfg: &mut web::ServiceConfig) {
-    cfg.service(neighbors).service(get_node).service(paths);
+    cfg.service(find_nodes)
+        .service(neighbors)
+        .service(get_node)
+        .service(paths)
+        .service(schema);
 }

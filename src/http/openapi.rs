@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, answer, edits, nodes, ops, search};
+use super::{admin, answer, edits, nodes, ops, search, whoami};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,9 +20,11 @@ use super::{admin, answer, edits, nodes, ops, search};
         answer::answer,
         answer::feedback,
         search::search,
+        nodes::find_nodes,
         nodes::get_node,
         nodes::neighbors,
         nodes::paths,
+        nodes::schema,
         edits::put_node,
         edits::delete_node,
         edits::put_edge,
@@ -31,6 +33,8 @@ use super::{admin, answer, edits, nodes, ops, search};
         admin::export,
         admin::changes,
         admin::analytics,
+        admin::analytics_series,
+        whoami::whoami,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -40,9 +44,10 @@ use super::{admin, answer, edits, nodes, ops, search};
     tags(
         (name = "answer", description = "Questions, answers and feedback (reader)"),
         (name = "search", description = "Hybrid search (reader)"),
-        (name = "graph", description = "Nodes, neighbourhoods and paths (reader)"),
+        (name = "graph", description = "Nodes, neighbourhoods, paths and the schema (reader)"),
         (name = "edit", description = "Writes: one atomic, validated batch each (editor)"),
         (name = "admin", description = "Export, changelog, analytics (admin)"),
+        (name = "auth", description = "The caller's own key (any role)"),
         (name = "ops", description = "Health, readiness, metrics, this document (no key)"),
     )
 )]

@@ -1,10 +1,13 @@
 //! Service-quality analytics over a time window of the query log: volume, answer and handoff
 //! rates (with the handoff reasons), latency percentiles, feedback and CSAT, and the questions
-//! most often left unanswered — the gaps an editor should fill in the KB.
+//! most often left unanswered — the gaps an editor should fill in the KB — for one window, or
+//! per bucket of a window as a time series.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::store::{FeedbackRecord, QueryRecord};
 
 use super::{KnowledgeBase, Result, ServiceError};
 
@@ -82,136 +85,245 @@ pub struct Gap {
     pub last_asked: String,
 }
 
+/// Most buckets one series may have.
+pub const MAX_BUCKETS: usize = 366;
+
+#[derive(Debug, Clone)]
+pub struct SeriesRequest {
+    /// Window start, as in [`AnalyticsRequest`]. Default: seven days before `until`.
+    pub since: Option<String>,
+    /// Window end. Default: now.
+    pub until: Option<String>,
+    /// Equal parts the window is cut into.
+    pub buckets: usize,
+}
+
+/// The window cut into equal buckets, each summarised like a whole [`Analytics`] report (without
+/// unanswered questions): how volume, answer rate, handoffs, latency and CSAT move over time.
+#[derive(Debug, Clone)]
+pub struct AnalyticsSeries {
+    /// RFC 3339.
+    pub since: String,
+    pub until: String,
+    pub bucket_ms: i64,
+    /// Oldest first; each point's `since`/`until` are its bucket's bounds.
+    pub points: Vec<Analytics>,
+}
+
 impl KnowledgeBase {
     /// Summarises the query log and feedback between `since` and `until`. Fails with
     /// [`ServiceError::BadRequest`] for an unreadable time, a window that ends before it starts
     /// or `top` outside 0..=[`MAX_TOP`].
     pub fn analytics(&self, request: &AnalyticsRequest) -> Result<Analytics> {
-        let now = Utc::now().timestamp_millis();
-        let until = match &request.until {
-            Some(raw) => parse_time("until", raw, now)?,
-            None => now,
-        };
-        let since = match &request.since {
-            Some(raw) => parse_time("since", raw, now)?,
-            None => until - DEFAULT_WINDOW_MS,
-        };
-        if since > until {
-            return Err(ServiceError::bad_request(
-                "since",
-                "the window starts after it ends",
-            ));
-        }
+        let (since, until) = window(request.since.as_deref(), request.until.as_deref())?;
         if request.top > MAX_TOP {
             return Err(ServiceError::bad_request(
                 "top",
                 format!("must be at most {MAX_TOP}"),
             ));
         }
+        let log = self.log_between(since, until)?;
+        let queries: Vec<&QueryRecord> = log.queries.iter().collect();
+        Ok(summarize(
+            since,
+            until,
+            &queries,
+            &log.feedback,
+            request.top,
+        ))
+    }
+
+    /// The same figures as [`KnowledgeBase::analytics`] per bucket of the window. Fails with
+    /// [`ServiceError::BadRequest`] for an unreadable time, a window that ends before it starts
+    /// or `buckets` outside 1..=[`MAX_BUCKETS`].
+    pub fn analytics_series(&self, request: &SeriesRequest) -> Result<AnalyticsSeries> {
+        let (since, until) = window(request.since.as_deref(), request.until.as_deref())?;
+        if request.buckets == 0 || request.buckets > MAX_BUCKETS {
+            return Err(ServiceError::bad_request(
+                "buckets",
+                format!("must be between 1 and {MAX_BUCKETS}"),
+            ));
+        }
+        let log = self.log_between(since, until)?;
+        let buckets = request.buckets as i64;
+        let bucket_ms = ((until - since) / buckets).max(1);
+        let points = (0..buckets)
+            .map(|index| {
+                let start = since + index * bucket_ms;
+                // The last bucket ends at `until` (and includes it), whatever the rounding.
+                let end = if index + 1 == buckets {
+                    until
+                } else {
+                    start + bucket_ms
+                };
+                let queries: Vec<&QueryRecord> = log
+                    .queries
+                    .iter()
+                    .filter(|q| {
+                        q.at_ms >= start && (q.at_ms < end || (q.at_ms == end && end == until))
+                    })
+                    .collect();
+                summarize(start, end, &queries, &log.feedback, 0)
+            })
+            .collect();
+        Ok(AnalyticsSeries {
+            since: rfc3339(since),
+            until: rfc3339(until),
+            bucket_ms,
+            points,
+        })
+    }
+
+    /// The logged queries of a window, in time order, and the feedback on them by query id.
+    fn log_between(&self, since: i64, until: i64) -> Result<LogWindow> {
         // Query ids begin with the time in 12 hex digits, so the window is a range scan.
         let from_id = format!("{:012x}", since.max(0));
-        let queries: Vec<_> = self
+        let queries: Vec<QueryRecord> = self
             .store
             .queries_from(&from_id)?
             .into_iter()
             .filter(|q| (since..=until).contains(&q.at_ms))
             .collect();
-
-        let count = queries.len() as u64;
-        let rate = |n: u64| (count > 0).then(|| n as f64 / count as f64);
-        let answered = queries.iter().filter(|q| q.answer_id.is_some()).count() as u64;
-        let mut handoff_reasons = BTreeMap::new();
-        let mut languages = BTreeMap::new();
-        for query in &queries {
-            if let Some(reason) = &query.handoff_reason {
-                *handoff_reasons.entry(reason.clone()).or_insert(0) += 1;
-            }
-            *languages.entry(query.lang.clone()).or_insert(0) += 1;
-        }
-        let handoffs = handoff_reasons.values().sum();
-        let mean_confidence = (count > 0)
-            .then(|| queries.iter().map(|q| f64::from(q.confidence)).sum::<f64>() / count as f64);
-        let mut latencies: Vec<f64> = queries.iter().map(|q| q.total_ms).collect();
-        latencies.sort_by(f64::total_cmp);
-        let latency_ms = (!latencies.is_empty()).then(|| Latency {
-            p50: percentile(&latencies, 0.50),
-            p90: percentile(&latencies, 0.90),
-            p99: percentile(&latencies, 0.99),
-            max: latencies[latencies.len() - 1],
-            mean: latencies.iter().sum::<f64>() / latencies.len() as f64,
-        });
-
         let ids: HashSet<&str> = queries.iter().map(|q| q.query_id.as_str()).collect();
-        let mut feedback = FeedbackStats::default();
-        let mut rating_sum = 0u64;
-        let mut satisfied = 0u64;
-        for record in self.store.feedback_from(&from_id)? {
-            if !ids.contains(record.query_id.as_str()) {
-                continue;
-            }
-            feedback.responses += 1;
-            if record.helpful {
-                feedback.helpful += 1;
-            } else {
-                feedback.not_helpful += 1;
-            }
-            if let Some(rating) = record.rating {
-                feedback.ratings += 1;
-                rating_sum += u64::from(rating);
-                satisfied += u64::from(rating >= 4);
-            }
-        }
-        feedback.helpful_rate =
-            (feedback.responses > 0).then(|| feedback.helpful as f64 / feedback.responses as f64);
-        feedback.mean_rating =
-            (feedback.ratings > 0).then(|| rating_sum as f64 / feedback.ratings as f64);
-        feedback.csat = (feedback.ratings > 0).then(|| satisfied as f64 / feedback.ratings as f64);
+        let feedback = self
+            .store
+            .feedback_from(&from_id)?
+            .into_iter()
+            .filter(|record| ids.contains(record.query_id.as_str()))
+            .map(|record| (record.query_id.clone(), record))
+            .collect();
+        Ok(LogWindow { queries, feedback })
+    }
+}
 
-        // Queries are in time order, so the last wording seen is the most recent.
-        let mut gaps: HashMap<String, Gap> = HashMap::new();
-        for query in queries.iter().filter(|q| q.answer_id.is_none()) {
-            let Some(question) = &query.question else {
-                continue;
-            };
-            let key = question
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            let gap = gaps.entry(key).or_insert_with(|| Gap {
-                question: String::new(),
-                count: 0,
-                last_asked: String::new(),
-            });
-            gap.question = question.clone();
-            gap.count += 1;
-            gap.last_asked = rfc3339(query.at_ms);
+struct LogWindow {
+    queries: Vec<QueryRecord>,
+    /// At most one record per query: a later feedback replaces the earlier one.
+    feedback: HashMap<String, FeedbackRecord>,
+}
+
+/// The window `since..=until` in Unix milliseconds, from the request's forms. Fails with
+/// [`ServiceError::BadRequest`] for an unreadable time or a window that ends before it starts.
+fn window(since: Option<&str>, until: Option<&str>) -> Result<(i64, i64)> {
+    let now = Utc::now().timestamp_millis();
+    let until = match until {
+        Some(raw) => parse_time("until", raw, now)?,
+        None => now,
+    };
+    let since = match since {
+        Some(raw) => parse_time("since", raw, now)?,
+        None => until - DEFAULT_WINDOW_MS,
+    };
+    if since > until {
+        return Err(ServiceError::bad_request(
+            "since",
+            "the window starts after it ends",
+        ));
+    }
+    Ok((since, until))
+}
+
+/// The report over `queries` (in time order) with the feedback on them.
+fn summarize(
+    since: i64,
+    until: i64,
+    queries: &[&QueryRecord],
+    feedback_by_query: &HashMap<String, FeedbackRecord>,
+    top: usize,
+) -> Analytics {
+    let count = queries.len() as u64;
+    let rate = |n: u64| (count > 0).then(|| n as f64 / count as f64);
+    let answered = queries.iter().filter(|q| q.answer_id.is_some()).count() as u64;
+    let mut handoff_reasons = BTreeMap::new();
+    let mut languages = BTreeMap::new();
+    for query in queries {
+        if let Some(reason) = &query.handoff_reason {
+            *handoff_reasons.entry(reason.clone()).or_insert(0) += 1;
         }
-        let mut top_unanswered: Vec<Gap> = gaps.into_values().collect();
-        top_unanswered.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| b.last_asked.cmp(&a.last_asked))
-                .then_with(|| a.question.cmp(&b.question))
+        *languages.entry(query.lang.clone()).or_insert(0) += 1;
+    }
+    let handoffs = handoff_reasons.values().sum();
+    let mean_confidence = (count > 0)
+        .then(|| queries.iter().map(|q| f64::from(q.confidence)).sum::<f64>() / count as f64);
+    let mut latencies: Vec<f64> = queries.iter().map(|q| q.total_ms).collect();
+    latencies.sort_by(f64::total_cmp);
+    let latency_ms = (!latencies.is_empty()).then(|| Latency {
+        p50: percentile(&latencies, 0.50),
+        p90: percentile(&latencies, 0.90),
+        p99: percentile(&latencies, 0.99),
+        max: latencies[latencies.len() - 1],
+        mean: latencies.iter().sum::<f64>() / latencies.len() as f64,
+    });
+
+    let mut feedback = FeedbackStats::default();
+    let mut rating_sum = 0u64;
+    let mut satisfied = 0u64;
+    for record in queries
+        .iter()
+        .filter_map(|q| feedback_by_query.get(&q.query_id))
+    {
+        feedback.responses += 1;
+        if record.helpful {
+            feedback.helpful += 1;
+        } else {
+            feedback.not_helpful += 1;
+        }
+        if let Some(rating) = record.rating {
+            feedback.ratings += 1;
+            rating_sum += u64::from(rating);
+            satisfied += u64::from(rating >= 4);
+        }
+    }
+    feedback.helpful_rate =
+        (feedback.responses > 0).then(|| feedback.helpful as f64 / feedback.responses as f64);
+    feedback.mean_rating =
+        (feedback.ratings > 0).then(|| rating_sum as f64 / feedback.ratings as f64);
+    feedback.csat = (feedback.ratings > 0).then(|| satisfied as f64 / feedback.ratings as f64);
+
+    // Queries are in time order, so the last wording seen is the most recent.
+    let mut gaps: HashMap<String, Gap> = HashMap::new();
+    for query in queries.iter().filter(|q| q.answer_id.is_none()) {
+        let Some(question) = &query.question else {
+            continue;
+        };
+        let key = question
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let gap = gaps.entry(key).or_insert_with(|| Gap {
+            question: String::new(),
+            count: 0,
+            last_asked: String::new(),
         });
-        top_unanswered.truncate(request.top);
+        gap.question = question.clone();
+        gap.count += 1;
+        gap.last_asked = rfc3339(query.at_ms);
+    }
+    let mut top_unanswered: Vec<Gap> = gaps.into_values().collect();
+    top_unanswered.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| b.last_asked.cmp(&a.last_asked))
+            .then_with(|| a.question.cmp(&b.question))
+    });
+    top_unanswered.truncate(top);
 
-        Ok(Analytics {
-            since: rfc3339(since),
-            until: rfc3339(until),
-            queries: count,
-            answered,
-            answer_rate: rate(answered),
-            handoffs,
-            handoff_rate: rate(handoffs),
-            handoff_reasons,
-            degraded: queries.iter().filter(|q| q.degraded).count() as u64,
-            languages,
-            mean_confidence,
-            latency_ms,
-            feedback,
-            top_unanswered,
-        })
+    Analytics {
+        since: rfc3339(since),
+        until: rfc3339(until),
+        queries: count,
+        answered,
+        answer_rate: rate(answered),
+        handoffs,
+        handoff_rate: rate(handoffs),
+        handoff_reasons,
+        degraded: queries.iter().filter(|q| q.degraded).count() as u64,
+        languages,
+        mean_confidence,
+        latency_ms,
+        feedback,
+        top_unanswered,
     }
 }
 

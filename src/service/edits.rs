@@ -45,12 +45,17 @@ impl KnowledgeBase {
             }
         }
         let node = node_from_json(&body, &at).map_err(ServiceError::Invalid)?;
-        self.apply_one(at, Change::UpsertNode(node), provenance)
+        self.apply_one(at, Change::UpsertNode(node), provenance, false)
     }
 
-    /// Deletes the node `id` and every edge at it. Fails with [`ServiceError::NotFound`] when
-    /// there is no such node.
-    pub fn delete_node(&self, id: &str, provenance: &Provenance) -> Result<WriteOutcome> {
+    /// Deletes the node `id` and every edge at it; with `dry_run`, only reports what would go.
+    /// Fails with [`ServiceError::NotFound`] when there is no such node.
+    pub fn delete_node(
+        &self,
+        id: &str,
+        provenance: &Provenance,
+        dry_run: bool,
+    ) -> Result<WriteOutcome> {
         let snapshot = self.snapshot();
         let id = NodeId::parse(id)
             .ok()
@@ -60,6 +65,7 @@ impl KnowledgeBase {
             SourceRef::new(REQUEST_BODY, 1),
             Change::DeleteNode(id),
             provenance,
+            dry_run,
         )
     }
 
@@ -73,7 +79,7 @@ impl KnowledgeBase {
     ) -> Result<WriteOutcome> {
         let at = SourceRef::new(REQUEST_BODY, 1);
         let edge = edge_from_json(&body, &at).map_err(ServiceError::Invalid)?;
-        self.apply_one(at, Change::UpsertEdge(edge), provenance)
+        self.apply_one(at, Change::UpsertEdge(edge), provenance, false)
     }
 
     /// Deletes the edge `from -rel-> to`. Fails with [`ServiceError::Invalid`] naming each
@@ -97,7 +103,7 @@ impl KnowledgeBase {
         if !self.has_edge(&key) {
             return Err(ServiceError::not_found(format!("edge {key}")));
         }
-        self.apply_one(at, Change::DeleteEdge(key), provenance)
+        self.apply_one(at, Change::DeleteEdge(key), provenance, false)
     }
 
     /// Imports a request body — JSONL delta lines or an FAQ spreadsheet — as one atomic batch.
@@ -126,9 +132,10 @@ impl KnowledgeBase {
         at: SourceRef,
         change: Change,
         provenance: &Provenance,
+        dry_run: bool,
     ) -> Result<WriteOutcome> {
         let batch = Batch::new(BatchMode::Delta, None, vec![Located { at, item: change }]);
-        self.apply(batch, provenance, false, &Quiet)
+        self.apply(batch, provenance, dry_run, &Quiet)
     }
 
     fn has_edge(&self, key: &EdgeKey) -> bool {

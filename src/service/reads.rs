@@ -1,8 +1,11 @@
-//! Reads of the graph itself: one node with its edges, a node's neighbourhood, a shortest path
-//! between two nodes, and the whole KB as data. Each read loads the current snapshot once, so it
-//! sees exactly one KB version even while a write is being published.
+//! Reads of the graph itself: nodes found by id, name, alias or kind, one node with its edges, a
+//! node's neighbourhood, a shortest path between two nodes, the schema, and the whole KB as data.
+//! Each read loads the current snapshot once, so it sees exactly one KB version even while a
+//! write is being published.
 
-use crate::domain::{Direction, Edge, Node, NodeMeta};
+use std::sync::Arc;
+
+use crate::domain::{Direction, Edge, Node, NodeMeta, Schema};
 use crate::graph::{RelId, Step};
 
 use super::{KnowledgeBase, Result, ServiceError, Snapshot};
@@ -13,6 +16,63 @@ pub const MAX_NEIGHBOR_HOPS: usize = 4;
 pub const MAX_PATH_HOPS: usize = 6;
 /// Most nodes one neighbourhood returns.
 pub const MAX_NEIGHBOR_NODES: usize = 1000;
+/// Most nodes one page of a node search returns.
+pub const MAX_FOUND_NODES: usize = 500;
+
+/// Which nodes to find: those whose id, name or an alias contains `text` (ignoring case), of
+/// one kind, one page of them.
+#[derive(Debug, Clone, Default)]
+pub struct NodeQuery {
+    /// Words to look for; empty: every node (of `kind`).
+    pub text: String,
+    /// Only nodes of this kind.
+    pub kind: Option<String>,
+    /// Most nodes returned.
+    pub limit: usize,
+    /// Matches skipped before the first returned.
+    pub offset: usize,
+}
+
+/// How closely a found node matched: the order of a node search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeMatch {
+    /// Id or name equal to the text (and every node when there is no text).
+    Exact,
+    /// Id, the id's slug or name starting with it.
+    Prefix,
+    /// Id or name containing it.
+    Contains,
+    /// Only an alias containing it.
+    Alias,
+}
+
+#[derive(Debug, Clone)]
+pub struct FoundNode {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub lang: Option<String>,
+    pub matched: NodeMatch,
+    /// Edges that start or end at the node.
+    pub degree: usize,
+    pub meta: NodeMeta,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeList {
+    pub kb_version: u64,
+    /// Every match, before `offset` and `limit`.
+    pub total: usize,
+    /// Best match first, then by id.
+    pub nodes: Vec<FoundNode>,
+}
+
+/// The schema a KB version was validated against.
+#[derive(Debug, Clone)]
+pub struct SchemaInfo {
+    pub kb_version: u64,
+    pub schema: Arc<Schema>,
+}
 
 /// A node as stored, with every edge that starts or ends at it.
 #[derive(Debug, Clone)]
@@ -108,6 +168,69 @@ pub struct KbExport {
 }
 
 impl KnowledgeBase {
+    /// Nodes whose id, name or an alias contains the query's text (ignoring case), best match
+    /// first. Fails with [`ServiceError::BadRequest`] for a kind the schema does not declare or
+    /// a limit outside 1..=[`MAX_FOUND_NODES`].
+    pub fn find_nodes(&self, query: &NodeQuery) -> Result<NodeList> {
+        check_range("limit", query.limit, MAX_FOUND_NODES)?;
+        let snapshot = self.snapshot();
+        if let Some(kind) = &query.kind {
+            if !snapshot.schema.has_kind(kind) {
+                return Err(ServiceError::bad_request(
+                    "kind",
+                    format!(
+                        "unknown kind `{kind}`; the schema declares: {}",
+                        snapshot.schema.kind_names().join(", ")
+                    ),
+                ));
+            }
+        }
+        let text = query.text.trim().to_lowercase();
+        let mut found: Vec<(NodeMatch, u32)> = (0..snapshot.node_count() as u32)
+            .filter(|&slot| {
+                query
+                    .kind
+                    .as_deref()
+                    .is_none_or(|kind| snapshot.node_at(slot).kind.as_str() == kind)
+            })
+            .filter_map(|slot| node_match(snapshot.node_at(slot), &text).map(|m| (m, slot)))
+            .collect();
+        // Slots are in id order, so a stable sort by match keeps ids ordered within each.
+        found.sort_by_key(|(matched, _)| *matched);
+        let total = found.len();
+        let nodes = found
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit)
+            .map(|(matched, slot)| {
+                let node = snapshot.node_at(slot);
+                FoundNode {
+                    id: node.id.to_string(),
+                    kind: node.kind.to_string(),
+                    name: node.name.clone(),
+                    lang: node.lang.as_ref().map(ToString::to_string),
+                    matched,
+                    degree: snapshot.graph.steps_from(slot).count(),
+                    meta: snapshot.meta_at(slot).clone(),
+                }
+            })
+            .collect();
+        Ok(NodeList {
+            kb_version: snapshot.kb_version,
+            total,
+            nodes,
+        })
+    }
+
+    /// The current schema: kinds, relations with their endpoint kinds, attribute phrases.
+    pub fn schema_info(&self) -> SchemaInfo {
+        let snapshot = self.snapshot();
+        SchemaInfo {
+            kb_version: snapshot.kb_version,
+            schema: Arc::clone(&snapshot.schema),
+        }
+    }
+
     /// The node `id` with its metadata and edges. Fails with [`ServiceError::NotFound`] when the
     /// KB has no such node (an id that is not well formed cannot exist either).
     pub fn node(&self, id: &str) -> Result<NodeDetail> {
@@ -232,6 +355,31 @@ impl KnowledgeBase {
             nodes: snapshot.nodes().map(|node| (**node).clone()).collect(),
             edges: snapshot.edges(),
         }
+    }
+}
+
+/// How `node` matches the lowercased `text`, if at all; everything matches an empty text.
+fn node_match(node: &Node, text: &str) -> Option<NodeMatch> {
+    if text.is_empty() {
+        return Some(NodeMatch::Exact);
+    }
+    let id = node.id.as_str().to_lowercase();
+    let name = node.name.to_lowercase();
+    let slug = id.split_once('/').map_or(id.as_str(), |(_, slug)| slug);
+    if id == text || name == text {
+        Some(NodeMatch::Exact)
+    } else if id.starts_with(text) || slug.starts_with(text) || name.starts_with(text) {
+        Some(NodeMatch::Prefix)
+    } else if id.contains(text) || name.contains(text) {
+        Some(NodeMatch::Contains)
+    } else if node
+        .aliases
+        .iter()
+        .any(|alias| alias.to_lowercase().contains(text))
+    {
+        Some(NodeMatch::Alias)
+    } else {
+        None
     }
 }
 

@@ -58,6 +58,14 @@ fn v1_routes() -> Vec<(&'static str, String, Option<Value>, &'static str)> {
             "reader",
         ),
         (
+            "GET",
+            "/v1/nodes?q=x200&kind=product".into(),
+            None,
+            "reader",
+        ),
+        ("GET", "/v1/schema".into(), None, "reader"),
+        ("GET", "/v1/whoami".into(), None, "reader"),
+        (
             "PUT",
             "/v1/nodes/faq/auth-probe".into(),
             Some(json!({"kind": "faq", "name": "Probe?"})),
@@ -75,6 +83,12 @@ fn v1_routes() -> Vec<(&'static str, String, Option<Value>, &'static str)> {
         ("GET", "/v1/export".into(), None, "admin"),
         ("GET", "/v1/changes?since=0".into(), None, "admin"),
         ("GET", "/v1/analytics".into(), None, "admin"),
+        (
+            "GET",
+            "/v1/analytics/series?since=1d&buckets=4".into(),
+            None,
+            "admin",
+        ),
     ]
 }
 
@@ -504,7 +518,7 @@ fn openapi_document_parses_and_lists_every_route() {
     }
     let paths = document["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(documented, 18, "exactly the served routes are documented");
+    assert_eq!(documented, 22, "exactly the served routes are documented");
     for (method, path) in &routes {
         let operation = &document["paths"][path][method];
         assert!(operation.is_object(), "{method} {path} is not documented");
@@ -530,6 +544,10 @@ fn openapi_document_parses_and_lists_every_route() {
         "WriteOutcomeDto",
         "ErrorBody",
         "AnalyticsDto",
+        "AnalyticsSeriesDto",
+        "NodeListDto",
+        "SchemaDto",
+        "WhoamiDto",
     ] {
         assert!(schemas.contains_key(schema), "{schema}");
     }
@@ -538,6 +556,196 @@ fn openapi_document_parses_and_lists_every_route() {
     for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
         let name = reference.split('"').next().unwrap();
         assert!(schemas.contains_key(name), "dangling reference to {name}");
+    }
+}
+
+/// Ids of the nodes in a `GET /v1/nodes` reply, in order.
+fn found_ids(list: &Value) -> Vec<&str> {
+    list["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn console_reads_whoami_node_finder_schema_delete_preview_and_series() {
+    let server = Server::start();
+    let start = server.kb_version();
+
+    // Who am I: each key's role and the id the changelog will name it by.
+    for (role, key) in [("reader", READER), ("editor", EDITOR), ("admin", ADMIN)] {
+        let me = server.get("/v1/whoami", Some(key)).expect(200);
+        assert_eq!(me["role"], role);
+        let id = me["key_id"].as_str().unwrap();
+        let hex = id.strip_prefix(&format!("{role}-")).unwrap();
+        assert!(
+            hex.len() == 8 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}"
+        );
+        assert!(!me.to_string().contains(key), "the key is never echoed");
+    }
+
+    // Finding nodes: exact before prefix before contains before alias, filtered by kind, paged.
+    let exact = server
+        .get("/v1/nodes?q=Product/X200", Some(READER))
+        .expect(200);
+    assert_eq!(found_ids(&exact)[0], PRODUCT);
+    assert_eq!(exact["nodes"][0]["matched"], "exact");
+    assert!(exact["nodes"][0]["degree"].as_u64().unwrap() > 10);
+    let by_name = server.get("/v1/nodes?q=x200", Some(READER)).expect(200);
+    let ids = found_ids(&by_name);
+    assert!(ids.contains(&PRODUCT) && ids.len() > 3, "{by_name}");
+    let order = |m: &str| {
+        ["exact", "prefix", "contains", "alias"]
+            .iter()
+            .position(|x| *x == m)
+    };
+    let matches: Vec<usize> = by_name["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| order(n["matched"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(matches.windows(2).all(|w| w[0] <= w[1]), "{matches:?}");
+    let faqs = server
+        .get("/v1/nodes?q=x200&kind=faq", Some(READER))
+        .expect(200);
+    assert!(!found_ids(&faqs).is_empty());
+    assert!(found_ids(&faqs).iter().all(|id| id.starts_with("faq/")));
+    let alias = server.get("/v1/nodes?q=lm-x200", Some(READER)).expect(200);
+    assert_eq!(found_ids(&alias), [PRODUCT]);
+    assert_eq!(alias["nodes"][0]["matched"], "alias");
+    let policies = server
+        .get("/v1/nodes?kind=policy&limit=500", Some(READER))
+        .expect(200);
+    assert_eq!(policies["total"], 15);
+    let first = server
+        .get("/v1/nodes?kind=policy&limit=4", Some(READER))
+        .expect(200);
+    let next = server
+        .get("/v1/nodes?kind=policy&limit=4&offset=4", Some(READER))
+        .expect(200);
+    assert_eq!(first["total"], 15);
+    let all = found_ids(&policies);
+    assert_eq!(found_ids(&first), all[..4]);
+    assert_eq!(found_ids(&next), all[4..8]);
+    let error = server
+        .get("/v1/nodes?kind=recipe", Some(READER))
+        .expect_error(422, "invalid_request");
+    assert_eq!(error["details"]["field"], "kind");
+    for limit in [0, 501] {
+        server
+            .get(&format!("/v1/nodes?limit={limit}"), Some(READER))
+            .expect_error(422, "invalid_request");
+    }
+    server
+        .get("/v1/nodes?colour=red", Some(READER))
+        .expect_error(400, "bad_query");
+
+    // The schema, as the node editor needs it.
+    let schema = server.get("/v1/schema", Some(READER)).expect(200);
+    assert_eq!(schema["kb_version"], start);
+    let kinds: Vec<&str> = schema["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"faq") && kinds.contains(&"product"),
+        "{kinds:?}"
+    );
+    let relation = |name: &str| {
+        schema["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(relation("about")["from"], json!(["faq"]));
+    assert_eq!(relation("compatible_with")["inverse"], "compatible_with");
+
+    // A delete preview names what would go and changes nothing.
+    let detail = server
+        .get(&format!("/v1/nodes/{}", encoded(PRODUCT)), Some(READER))
+        .expect(200);
+    let edges = detail["edges"].as_array().unwrap().len() as u64;
+    let preview = server
+        .call(
+            "DELETE",
+            &format!("/v1/nodes/{}?dry_run=true", encoded(PRODUCT)),
+            Some(EDITOR),
+            None,
+        )
+        .expect(200);
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(preview["changed"], false);
+    assert_eq!(preview["summary"]["nodes_deleted"], 1);
+    assert_eq!(preview["summary"]["edges_deleted"], edges);
+    assert_eq!(server.kb_version(), start);
+    server
+        .get(&format!("/v1/nodes/{}", encoded(PRODUCT)), Some(READER))
+        .expect(200);
+    server
+        .call(
+            "DELETE",
+            "/v1/nodes/product%2Fnope?dry_run=true",
+            Some(EDITOR),
+            None,
+        )
+        .expect_error(404, "not_found");
+
+    // The changelog names a writer by its whoami key id.
+    let editor_id = server.get("/v1/whoami", Some(EDITOR)).expect(200)["key_id"].clone();
+    server
+        .send_json(
+            "PUT",
+            "/v1/nodes/faq/console-probe",
+            Some(EDITOR),
+            &json!({"kind": "faq", "name": "Is the console here?", "text": "Yes."}),
+        )
+        .expect(200);
+    let changes = server
+        .get(&format!("/v1/changes?since={start}"), Some(ADMIN))
+        .expect(200);
+    assert_eq!(changes["changes"][0]["actor"], editor_id);
+
+    // Analytics per bucket add up to the whole window.
+    for question in ["how do I factory reset my router?", UNANSWERABLE] {
+        server
+            .post("/v1/answer", Some(READER), &json!({"question": question}))
+            .expect(200);
+    }
+    let series = server
+        .get("/v1/analytics/series?since=1h&buckets=4", Some(ADMIN))
+        .expect(200);
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(points.len(), 4);
+    assert_eq!(points[0]["since"], series["since"]);
+    assert_eq!(points[3]["until"], series["until"]);
+    for pair in points.windows(2) {
+        assert_eq!(pair[0]["until"], pair[1]["since"], "buckets are contiguous");
+    }
+    let sum = |field: &str| {
+        points
+            .iter()
+            .map(|p| p[field].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!((sum("queries"), sum("answered")), (2, 1), "{series}");
+    assert_eq!(series["bucket_ms"], 15 * 60 * 1000);
+    for buckets in [0, 367] {
+        let error = server
+            .get(
+                &format!("/v1/analytics/series?since=1h&buckets={buckets}"),
+                Some(ADMIN),
+            )
+            .expect_error(422, "invalid_request");
+        assert_eq!(error["details"]["field"], "buckets");
     }
 }
 
