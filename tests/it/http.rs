@@ -2,6 +2,7 @@
 //! real model and a temporary copy of the demo KB.
 
 use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -1262,37 +1263,43 @@ fn sigterm_finishes_in_flight_requests_then_flushes_and_exits() {
             )
         })
         .collect();
-    let base = server.base.clone();
-    let sent = Instant::now();
-    let import = std::thread::spawn(move || {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        let mut response = agent
-            .post(format!("{base}/v1/import"))
-            .header("Authorization", format!("Bearer {EDITOR}"))
-            .content_type("application/x-ndjson")
-            .send(nodes)
-            .expect("the in-flight import gets its response");
-        let status = response.status().as_u16();
-        let body: Value =
-            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
-        (status, body)
-    });
-    let wait = Duration::from_millis(300);
-    std::thread::sleep(wait);
-    let signalled = sent.elapsed();
-    let exit = server.terminate();
-    let (status, outcome) = import.join().unwrap();
-    assert_eq!(status, 200, "{outcome}");
-    assert_eq!(outcome["kb_version"], start + 1);
-    // The import started after `sent`; taking longer than `signalled` means it was still running
-    // when the signal arrived.
-    assert!(
-        outcome["took_ms"].as_f64().unwrap() > signalled.as_secs_f64() * 1e3,
-        "the import finished before SIGTERM ({outcome}); make it bigger"
+    // The body is sent in two halves around the signal, so the request is in flight when
+    // SIGTERM arrives whatever the machine's speed.
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let head = format!(
+        "POST /v1/import HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {EDITOR}\r\n\
+         Content-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        nodes.len()
     );
+    let (first, rest) = nodes.as_bytes().split_at(nodes.len() / 2);
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(first).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.signal_terminate();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !server.log_text().contains("SIGTERM received") {
+        assert!(Instant::now() < deadline, "{}", server.log_text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    stream.write_all(rest).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let exit = server.wait_exit();
+    let status_line = response.lines().next().unwrap_or_default();
+    assert!(status_line.contains(" 200 "), "{response}");
+    let outcome: Value = serde_json::from_str(
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body)
+            .unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}: {response}"));
+    assert_eq!(outcome["kb_version"], start + 1);
     assert!(exit.success(), "exit status {exit}");
     server.wait_for_line("stopped; store flushed");
     assert!(std::net::TcpStream::connect(server.base.trim_start_matches("http://")).is_err());

@@ -251,12 +251,17 @@ impl Server {
 
     /// Sends SIGTERM and waits (up to 60 s) for the process to exit.
     pub fn terminate(&mut self) -> ExitStatus {
+        self.signal_terminate();
+        self.wait_exit()
+    }
+
+    /// Sends SIGTERM without waiting for the process to exit.
+    pub fn signal_terminate(&self) {
         let status = std::process::Command::new("kill")
             .args(["-TERM", &self.pid().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        self.wait_exit()
     }
 
     /// Waits (up to 60 s) for the process to exit on its own.
