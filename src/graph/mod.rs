@@ -58,6 +58,8 @@ impl Path {
 #[derive(Debug, Clone, Default)]
 pub struct KbGraph {
     graph: DiGraph<(), EdgeData, u32>,
+    /// Edges at each node, both directions (hubs are recognised without counting).
+    degrees: Vec<u32>,
 }
 
 impl KbGraph {
@@ -78,7 +80,12 @@ impl KbGraph {
                 EdgeData { rel, weight },
             );
         }
-        Self { graph }
+        let mut degrees = vec![0u32; graph.node_count()];
+        for edge in graph.edge_references() {
+            degrees[edge.source().index()] += 1;
+            degrees[edge.target().index()] += 1;
+        }
+        Self { graph, degrees }
     }
 
     pub fn node_count(&self) -> usize {
@@ -116,14 +123,7 @@ impl KbGraph {
 
     /// Number of edges at `slot` (both directions).
     pub fn degree(&self, slot: u32) -> usize {
-        let node = NodeIndex::new(slot as usize);
-        self.graph
-            .edges_directed(node, PetDirection::Outgoing)
-            .count()
-            + self
-                .graph
-                .edges_directed(node, PetDirection::Incoming)
-                .count()
+        self.degrees.get(slot as usize).map_or(0, |d| *d as usize)
     }
 
     /// All simple paths of 1..=`max_hops` steps from `start` whose every step `allow`s (given the

@@ -15,6 +15,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Node;
@@ -295,7 +297,13 @@ pub struct Evidence<'a> {
 }
 
 /// Nodes kept per depth while walking out from an anchor.
-const FRONTIER: usize = 1000;
+const FRONTIER: usize = 400;
+/// Nodes with more edges than this are walked out of only along relations the question asks
+/// about: an uncued step out of a hub (a category of thousands of products, a feature every
+/// device has) fans out to everything and explains nothing.
+const HUB_DEGREE: usize = 200;
+/// Path ends kept as candidates (the best by cue coverage, then length).
+const PATH_CANDIDATES: usize = 200;
 /// Anchors walked from.
 const MAX_ANCHORS: usize = 8;
 /// How many of each leg's hits become candidates.
@@ -339,13 +347,13 @@ impl PathSummary {
 pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
     let snapshot = evidence.snapshot;
     let cues = evidence.cues;
-    let cued: HashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
-    let kinds: HashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
+    let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
+    let kinds: FxHashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
     let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
     let legs = &evidence.retrieval.legs;
 
     let query = evidence.query_vector.map(Quantized::of);
-    let mut cosines: HashMap<u32, (f32, f32)> = HashMap::new();
+    let mut cosines: FxHashMap<u32, (f32, f32)> = FxHashMap::default();
     let mut cosine = |slot: u32| -> (f32, f32) {
         *cosines.entry(slot).or_insert_with(|| match &query {
             Some(query) => (
@@ -358,7 +366,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
 
     // Candidate set: leg hits, anchors, path ends.
     let mut slots: Vec<u32> = Vec::new();
-    let mut seen: HashSet<u32> = HashSet::new();
+    let mut seen: FxHashSet<u32> = FxHashSet::default();
     for leg in legs.iter() {
         for &(slot, _) in leg.hits.iter().take(LEG_CANDIDATES) {
             if seen.insert(slot) {
@@ -371,8 +379,8 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             slots.push(anchor.slot);
         }
     }
-    let rest: HashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
-    let mut name_matches: HashMap<u32, f32> = HashMap::new();
+    let rest: FxHashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let mut name_matches: FxHashMap<u32, f32> = FxHashMap::default();
     let mut name_match = |slot: u32| -> f32 {
         if rest.is_empty() {
             return 0.0;
@@ -386,8 +394,8 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             matched as f32 / rest.len() as f32
         })
     };
-    let mut paths: HashMap<u32, PathSummary> = HashMap::new();
-    let mut reached_from: HashMap<u32, HashSet<u32>> = HashMap::new();
+    let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
+    let mut reached_from: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
     for anchor in evidence.anchors.iter().take(MAX_ANCHORS) {
         // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
         // names echo the question): many paths into one hub cannot crowd out the rest.
@@ -399,10 +407,14 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             },
         )];
         for _ in 0..evidence.max_hops {
-            let mut next: HashMap<u32, (f32, Path)> = HashMap::new();
+            let mut next: FxHashMap<u32, (f32, Path)> = FxHashMap::default();
             for (weight, path) in &frontier {
+                let hub = snapshot.graph.degree(path.end()) > HUB_DEGREE;
                 for step in snapshot.graph.steps_from(path.end()) {
                     if step.to == path.start || path.steps.iter().any(|s| s.to == step.to) {
+                        continue;
+                    }
+                    if hub && !cued.contains(&step.rel) {
                         continue;
                     }
                     let factor = if cued.contains(&step.rel) {
@@ -423,7 +435,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.end().cmp(&b.1.end())));
             next.truncate(FRONTIER);
             for (_, path) in &next {
-                let used: HashSet<u16> = path
+                let used: FxHashSet<u16> = path
                     .steps
                     .iter()
                     .map(|s| s.rel)
@@ -444,17 +456,22 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     .get(&end)
                     .is_none_or(|best| summary.rank_key() > best.rank_key());
                 if better {
-                    if !paths.contains_key(&end) && seen.insert(end) {
-                        slots.push(end);
-                    }
                     paths.insert(end, summary);
                 }
             }
             frontier = next;
         }
     }
+    // The best path ends join the candidates; the rest are not worth describing.
+    let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
+    ends.sort_by(|a, b| b.1.rank_key().cmp(&a.1.rank_key()).then(a.0.cmp(b.0)));
+    for (&end, _) in ends.into_iter().take(PATH_CANDIDATES) {
+        if seen.insert(end) {
+            slots.push(end);
+        }
+    }
 
-    let ranks = |leg: usize| -> HashMap<u32, (usize, f32)> {
+    let ranks = |leg: usize| -> FxHashMap<u32, (usize, f32)> {
         legs[leg]
             .hits
             .iter()
@@ -464,7 +481,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
     };
     let (lexical, dense_q, dense_t) = (ranks(0), ranks(1), ranks(2));
     let lexical_top = legs[0].hits.first().map_or(1.0, |h| h.1.max(1e-6));
-    let named: HashMap<u32, &Anchor> = evidence.anchors.iter().map(|a| (a.slot, a)).collect();
+    let named: FxHashMap<u32, &Anchor> = evidence.anchors.iter().map(|a| (a.slot, a)).collect();
     let relational = !cued.is_empty();
     let walked = evidence.anchors.len().clamp(1, MAX_ANCHORS) as f32;
 
@@ -582,7 +599,7 @@ fn names_mentions(node: &Node, mentions: &[String]) -> f32 {
 }
 
 /// The share of `rest` named by the nodes after the path's start.
-fn explained_by(snapshot: &Snapshot, path: &Path, rest: &HashSet<&str>) -> f32 {
+fn explained_by(snapshot: &Snapshot, path: &Path, rest: &FxHashSet<&str>) -> f32 {
     if rest.is_empty() {
         return 0.0;
     }

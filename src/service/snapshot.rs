@@ -105,6 +105,13 @@ impl Snapshot {
                     .collect();
                 let (graph, edge_extras) = build_graph(&schema, &slots, nodes.len(), &edges);
                 let (questions, text) = build_vectors(vectors, dim);
+                tracing::debug!(
+                    question_rows = questions.len(),
+                    question_lists = questions.centroids().map_or(0, |c| c.len()),
+                    text_rows = text.len(),
+                    text_lists = text.centroids().map_or(0, |c| c.len()),
+                    "vector indexes"
+                );
                 let linker = linker.join().expect("the linker build does not panic");
                 (linker, (slots, graph, edge_extras, questions, text))
             });

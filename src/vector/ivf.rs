@@ -69,7 +69,7 @@ pub fn lists_for(rows: usize) -> usize {
 
 /// How many lists a search scans.
 pub fn probes_for(lists: usize) -> usize {
-    (lists / 12).max(8).min(lists)
+    (lists / 24).max(8).min(lists)
 }
 
 /// Trains spherical k-means centroids on (a deterministic sample of) `rows`, each `dim` codes.
@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(lists_for(1_000), 16);
         assert_eq!(lists_for(450_000), 335);
         assert_eq!(lists_for(100_000_000), 1024);
-        assert_eq!(probes_for(335), 27);
+        assert_eq!(probes_for(335), 13);
         assert_eq!(probes_for(16), 8);
     }
 

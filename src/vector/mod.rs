@@ -13,7 +13,6 @@
 pub mod ivf;
 mod simd;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use ivf::Centroids;
@@ -363,25 +362,21 @@ impl VectorIndex {
         query: &Quantized,
         allow: &dyn Fn(u32) -> bool,
     ) -> Vec<VectorHit> {
-        let mut best: HashMap<u32, f32> = HashMap::new();
-        for list in lists
-            .centroids
-            .nearest_lists(query, ivf::probes_for(lists.rows.len()))
-        {
+        let mut scored: Vec<VectorHit> = Vec::new();
+        let probes = ivf::probes_for(lists.rows.len());
+        for list in lists.centroids.nearest_lists(query, probes) {
             for &row in &lists.rows[list as usize] {
                 let owner = self.row_owners[row as usize];
-                if !allow(owner) {
-                    continue;
+                if allow(owner) {
+                    let score = self.row_score(row as usize, query);
+                    scored.push(VectorHit { owner, score });
                 }
-                let score = self.row_score(row as usize, query);
-                best.entry(owner)
-                    .and_modify(|b| *b = b.max(score))
-                    .or_insert(score);
             }
         }
-        best.into_iter()
-            .map(|(owner, score)| VectorHit { owner, score })
-            .collect()
+        // Each owner's best row: sort by owner, best first within, keep the first of each.
+        scored.sort_unstable_by(|a, b| a.owner.cmp(&b.owner).then(b.score.total_cmp(&a.score)));
+        scored.dedup_by_key(|hit| hit.owner);
+        scored
     }
 
     /// Scores every row.
