@@ -7,7 +7,8 @@
 //! it makes, so the API's roles apply to it exactly as to any other client. The responses carry
 //! a Content-Security-Policy that allows only this origin (no inline scripts or styles, no other
 //! hosts), and `Cache-Control: no-cache` with an ETag, so a browser revalidates each file cheaply
-//! and never runs the files of an older binary.
+//! and never runs the files of an older binary; the headers every response carries
+//! (`nosniff`, `DENY`, `no-referrer`) come from `security.rs`.
 
 use std::sync::OnceLock;
 
@@ -131,9 +132,6 @@ fn serve(path: &str, request: &HttpRequest) -> Result<HttpResponse, ApiError> {
         .insert_header((header::ETAG, etag.as_str()))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .insert_header((
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
@@ -220,7 +218,6 @@ mod tests {
             "text/html; charset=utf-8"
         );
         assert_eq!(header(&response, header::CACHE_CONTROL), "no-cache");
-        assert_eq!(header(&response, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
         let csp = header(&response, header::CONTENT_SECURITY_POLICY);
         assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"));
         assert!(!csp.contains("unsafe"), "{csp}");

@@ -14,20 +14,23 @@ use crate::domain::ValidationError;
 use crate::service::ServiceError;
 
 use super::auth::Role;
+use super::security;
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable, machine-readable: `bad_json`, `bad_query`, `unauthorized`, `forbidden`,
-    /// `not_found`, `payload_too_large`, `unsupported_media_type`, `unreadable_body`,
-    /// `invalid_input`, `invalid_request`, `rate_limited`, `not_ready`, `unavailable`,
-    /// `internal`, or the status name for errors raised by the HTTP framework itself.
+    /// `not_found`, `method_not_allowed`, `payload_too_large`, `unsupported_media_type`,
+    /// `unreadable_body`, `invalid_input`, `invalid_request`, `rate_limited`, `not_ready`,
+    /// `unavailable`, `internal`, or the status name for errors raised by the HTTP framework
+    /// itself.
     #[schema(example = "invalid_input")]
     pub code: String,
     /// What went wrong, for a person.
     pub message: String,
     /// Structured detail: for `invalid_input` `{"errors": [{file, line, field, message}]}`, for
-    /// `invalid_request` `{"field"}`, for `forbidden` `{"required", "role"}`.
+    /// `invalid_request` `{"field"}`, for `forbidden` `{"required", "role"}`, for
+    /// `method_not_allowed` `{"allowed"}` (also in the `Allow` header).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
@@ -48,6 +51,13 @@ pub enum ApiError {
     NotFound(String),
     #[error("no route for {method} {path}")]
     NoRoute { method: String, path: String },
+    /// The path exists, but not with this method; `allowed` lists the ones it has.
+    #[error("{method} is not allowed on {path}; use {}", .allowed.join(" or "))]
+    MethodNotAllowed {
+        method: String,
+        path: String,
+        allowed: Vec<&'static str>,
+    },
     #[error("the body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
@@ -83,6 +93,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "unauthorized".into(),
             ApiError::Forbidden { .. } => "forbidden".into(),
             ApiError::NotFound(_) | ApiError::NoRoute { .. } => "not_found".into(),
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed".into(),
             ApiError::PayloadTooLarge { .. } => "payload_too_large".into(),
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type".into(),
             ApiError::UnreadableBody(_) => "unreadable_body".into(),
@@ -113,6 +124,7 @@ impl ApiError {
                 Some(json!({ "retry_after_secs": retry_after_secs }))
             }
             ApiError::NotReady(details) => details.clone(),
+            ApiError::MethodNotAllowed { allowed, .. } => Some(json!({ "allowed": allowed })),
             ApiError::BadJson(_)
             | ApiError::BadQuery(_)
             | ApiError::Unauthorized(_)
@@ -145,6 +157,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) | ApiError::NoRoute { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) | ApiError::BadRequest { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -166,7 +179,13 @@ impl ResponseError for ApiError {
         if let ApiError::NotReady(_) = self {
             response.insert_header((header::RETRY_AFTER, "1"));
         }
-        response.json(self.body())
+        if let ApiError::MethodNotAllowed { allowed, .. } = self {
+            response.insert_header((header::ALLOW, allowed.join(", ")));
+        }
+        let mut response = response.json(self.body());
+        // Errors that leave the middleware stack as errors never pass `security_headers`.
+        security::apply(response.headers_mut());
+        response
     }
 }
 

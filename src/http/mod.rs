@@ -14,7 +14,8 @@
 //!   console itself sends the key with every API call).
 //! * `auth.rs` keys and roles, `error.rs` the JSON error format and the exhaustive mapping of
 //!   service errors to statuses, `metrics.rs` Prometheus counters, `openapi.rs` the generated
-//!   OpenAPI 3.1 document, `dto.rs` shared wire types, `state.rs` the shared state.
+//!   OpenAPI 3.1 document, `security.rs` the security headers every response carries, `dto.rs`
+//!   shared wire types, `state.rs` the shared state.
 //!
 //! [`serve`] binds first and reports the address, then loads the KB off the async workers;
 //! until it has loaded, `/healthz` answers and everything else that needs the KB is a 503
@@ -33,6 +34,7 @@ mod nodes;
 mod openapi;
 mod ops;
 mod search;
+mod security;
 mod state;
 mod whoami;
 
@@ -154,6 +156,7 @@ async fn run(settings: Settings, keys: ApiKeys, report: Report) -> Result<(), Se
             .wrap_fn(guard_errors)
             .wrap_fn(record_metrics)
             .wrap_fn(cors_headers)
+            .wrap_fn(security::security_headers)
     })
     .disable_signals()
     .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs());
@@ -240,11 +243,25 @@ fn stop_on_signals(handle: &actix_web::dev::ServerHandle) {
     }
 }
 
+/// Requests no route took: a 405 listing the path's methods when the path exists with other
+/// methods, else a 404. The route map matches paths regardless of method, so a pattern found
+/// here is a path served with other methods: the OpenAPI document says which, and the only
+/// routes outside it are the console's files, which are GET only.
 async fn no_route(request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NoRoute {
-        method: request.method().to_string(),
-        path: request.path().to_owned(),
-    })
+    let method = request.method().to_string();
+    let path = request.path().to_owned();
+    match request.match_pattern() {
+        Some(pattern) => {
+            let template = route_label(Some(pattern));
+            let allowed = openapi::declared_methods(&template).unwrap_or(&["GET"]);
+            Err(ApiError::MethodNotAllowed {
+                method,
+                path,
+                allowed: allowed.to_vec(),
+            })
+        }
+        None => Err(ApiError::NoRoute { method, path }),
+    }
 }
 
 /// A future that turns a panic while polling into an `Err` with the panic payload.

@@ -1,6 +1,10 @@
 //! The OpenAPI 3.1 description of every route, generated from the handlers' `#[utoipa::path]`
 //! annotations and the DTOs' `ToSchema` derives (schemas referenced by a route are collected
-//! automatically), served at `GET /openapi.json`.
+//! automatically), served at `GET /openapi.json`. The methods it declares per path also decide
+//! which methods a `405 Method Not Allowed` lists ([`declared_methods`]).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -68,5 +72,49 @@ impl Modify for BearerKeys {
                     .build(),
             ),
         );
+    }
+}
+
+/// The methods the document declares for a path template (`/v1/nodes/{id}`), in the order GET,
+/// PUT, POST, DELETE; `None` for a path it does not describe. Computed once.
+pub fn declared_methods(template: &str) -> Option<&'static [&'static str]> {
+    static METHODS: OnceLock<BTreeMap<String, Vec<&'static str>>> = OnceLock::new();
+    let methods = METHODS.get_or_init(|| {
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .into_iter()
+            .map(|(template, item)| {
+                let declared = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let names = declared
+                    .into_iter()
+                    .filter(|(_, has)| *has)
+                    .map(|(name, _)| name)
+                    .collect();
+                (template, names)
+            })
+            .collect()
+    });
+    methods.get(template).map(Vec::as_slice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_methods_come_from_the_document() {
+        assert_eq!(
+            declared_methods("/v1/nodes/{id}"),
+            Some(&["GET", "PUT", "DELETE"][..])
+        );
+        assert_eq!(declared_methods("/v1/edges"), Some(&["PUT", "DELETE"][..]));
+        assert_eq!(declared_methods("/v1/answer"), Some(&["POST"][..]));
+        assert_eq!(declared_methods("/console/{path}"), None);
     }
 }

@@ -438,13 +438,15 @@ fn chatbot_and_reader_routes_succeed_and_fail_as_documented() {
         .get("/v1/analytics?since=yesterday", Some(ADMIN))
         .expect_error(422, "invalid_request");
 
-    // Unknown routes and methods are JSON 404s too.
+    // Unknown routes are JSON 404s too; a known route with another method is a 405 naming the
+    // methods it has.
     server
         .get("/v2/answer", Some(READER))
         .expect_error(404, "not_found");
-    server
-        .call("PATCH", "/v1/answer", Some(READER), None)
-        .expect_error(404, "not_found");
+    let patch = server.call("PATCH", "/v1/answer", Some(READER), None);
+    let error = patch.expect_error(405, "method_not_allowed");
+    assert_eq!(error["details"]["allowed"], json!(["POST"]));
+    assert_eq!(patch.header("allow"), Some("POST"));
 
     // Metrics count what happened above.
     let metrics = server.get("/metrics", None);

@@ -11,4 +11,5 @@ mod http;
 mod kb_files;
 mod props;
 mod search;
+mod security;
 mod server;

@@ -84,6 +84,12 @@ impl Server {
 
     /// A server over `data`, with an optional config file.
     pub fn start_in(data: TempDir, config: Option<&Path>) -> Server {
+        Self::start_with(data, config, &[])
+    }
+
+    /// A server over `data`, with an optional config file and extra environment variables
+    /// (such as `RUST_LOG`).
+    pub fn start_with(data: TempDir, config: Option<&Path>, env: &[(&str, &str)]) -> Server {
         let log_dir = temp();
         let log = log_dir.path().join("server.log");
         let mut command = answergraph(data.path());
@@ -93,6 +99,7 @@ impl Server {
         let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .env("ANSWERGRAPH_KEYS", KEYS)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
