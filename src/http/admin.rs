@@ -1,10 +1,15 @@
-//! Admin reads: `GET /v1/export` (the whole KB), `GET /v1/changes` (the changelog: who changed
-//! what, when, from where), `GET /v1/analytics` (service quality over a time window) and
-//! `GET /v1/analytics/series` (the same per bucket of a window, for charts).
+//! Admin routes: `GET /v1/export` (the whole KB), `GET /v1/changes` (the changelog: who changed
+//! what, when, from where), `GET /v1/analytics` (service quality over a time window),
+//! `GET /v1/analytics/series` (the same per bucket of a window, for charts) and
+//! `POST /v1/admin/backup` (a consistent backup of the whole store, downloaded).
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
 
-use actix_web::{get, web};
+use actix_web::body::SizedStream;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -385,9 +390,66 @@ pub(super) async fn analytics_series(
     Ok(web::Json(series.into()))
 }
 
+/// Bytes read from the backup file per chunk of the response.
+const BACKUP_CHUNK_BYTES: usize = 256 * 1024;
+
+/// A backup of the whole store (KB, changelog, cached embeddings, query log, feedback,
+/// sessions) at one KB version, as a file download; `answergraph restore FILE` loads it. Writes
+/// wait while it is taken; reads go on. The file is the one `answergraph backup` writes, with a
+/// sha256 over its contents at its end, which `restore` checks.
+#[utoipa::path(
+    tag = "admin",
+    responses(
+        (status = 200, description = "The backup file", content_type = "application/octet-stream", body = Vec<u8>,
+            headers(
+                ("content-disposition" = String, description = "`attachment; filename=\"answergraph-kb<version>-<time>.agbak\"`"),
+                ("x-kb-version" = u64, description = "The KB version the backup holds"),
+                ("x-backup-sha256" = String, description = "The checksum stored at the end of the file (hex)"),
+            )),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 403, description = "Needs the admin role", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+#[post("/v1/admin/backup")]
+pub(super) async fn backup(_caller: Caller<Admin>, kb: Kb) -> Result<HttpResponse, ApiError> {
+    let backup = kb.run(|kb| kb.backup_to_temp()).await?;
+    let info = backup.info;
+    let taken = chrono::DateTime::parse_from_rfc3339(&info.meta.created_at)
+        .map(|time| time.format("-%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_default();
+    let filename = format!("answergraph-kb{}{taken}.agbak", info.meta.kb_version);
+    let chunks = futures_util::stream::try_unfold(backup.file, |file| async move {
+        let (file, chunk) = web::block(move || read_chunk(file)).await??;
+        Ok::<_, ApiError>((!chunk.is_empty()).then(|| (web::Bytes::from(chunk), file)))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/octet-stream")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .insert_header(("x-kb-version", info.meta.kb_version))
+        .insert_header(("x-backup-sha256", info.sha256))
+        .body(SizedStream::new(info.bytes, chunks)))
+}
+
+/// The next chunk of `file`; empty at its end. Fails when the file cannot be read (the client
+/// then sees the download cut short, and `restore` refuses the truncated file).
+fn read_chunk(mut file: File) -> Result<(File, Vec<u8>), ApiError> {
+    let mut chunk = vec![0; BACKUP_CHUNK_BYTES];
+    let read = file.read(&mut chunk).map_err(|e| {
+        tracing::error!(error = %e, "cannot read the backup being sent");
+        ApiError::Internal
+    })?;
+    chunk.truncate(read);
+    Ok((file, chunk))
+}
+
 pub fn config_admin_api(cfg: &mut web::ServiceConfig) {
     cfg.service(export)
         .service(changes)
         .service(analytics)
-        .service(analytics_series);
+        .service(analytics_series)
+        .service(backup);
 }

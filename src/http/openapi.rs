@@ -17,7 +17,7 @@ use super::{admin, answer, edits, nodes, ops, search, whoami};
         title = "AnswerGraph",
         description = "Answers customer-service questions from a product/FAQ knowledge graph. \
             Every /v1 route needs `Authorization: Bearer <key>`; roles: reader (answer, search, \
-            reads, feedback) < editor (+ writes) < admin (+ export, changes, analytics). \
+            reads, feedback) < editor (+ writes) < admin (+ export, changes, analytics, backups). \
             Errors are JSON `{code, message, details}`."
     ),
     paths(
@@ -38,6 +38,7 @@ use super::{admin, answer, edits, nodes, ops, search, whoami};
         admin::changes,
         admin::analytics,
         admin::analytics_series,
+        admin::backup,
         whoami::whoami,
         ops::healthz,
         ops::readyz,
@@ -50,7 +51,7 @@ use super::{admin, answer, edits, nodes, ops, search, whoami};
         (name = "search", description = "Hybrid search (reader)"),
         (name = "graph", description = "Nodes, neighbourhoods, paths and the schema (reader)"),
         (name = "edit", description = "Writes: one atomic, validated batch each (editor)"),
-        (name = "admin", description = "Export, changelog, analytics (admin)"),
+        (name = "admin", description = "Export, changelog, analytics, backups (admin)"),
         (name = "auth", description = "The caller's own key (any role)"),
         (name = "ops", description = "Health, readiness, metrics, this document (no key)"),
     )

@@ -15,7 +15,7 @@
 //! cache. A refused or failed restore leaves the data directory as it was.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -148,6 +148,14 @@ impl Admin {
     }
 }
 
+/// A backup in an anonymous temporary file, read from its start: for handing to a client
+/// (`POST /v1/admin/backup`) without ever naming a file that could be left behind.
+#[derive(Debug)]
+pub struct BackupFile {
+    pub file: File,
+    pub info: BackupInfo,
+}
+
 impl KnowledgeBase {
     /// Writes a backup of the whole store to the file `out` while holding the write lock, so it
     /// holds exactly one KB version; writes wait meanwhile, reads do not. Fails like
@@ -155,6 +163,30 @@ impl KnowledgeBase {
     pub fn backup(&self, out: &Path) -> Result<BackupSummary> {
         let _writer = self.write_lock.lock();
         backup(&self.store, out)
+    }
+
+    /// Writes a backup like [`KnowledgeBase::backup`], but into an anonymous temporary file in
+    /// the data directory (it has no name, so nothing is left there even if the process dies),
+    /// rewound for reading. Fails when the file cannot be created or written, or the store
+    /// cannot be read.
+    pub fn backup_to_temp(&self) -> Result<BackupFile> {
+        let dir = &self.settings.data_dir;
+        let write_err = |e: std::io::Error| {
+            ServiceError::Internal(format!("cannot write a backup in {}: {e}", dir.display()))
+        };
+        let mut file = tempfile::tempfile_in(dir).map_err(write_err)?;
+        let info = {
+            let _writer = self.write_lock.lock();
+            let mut writer = BufWriter::new(&mut file);
+            let info = self.store.write_backup(&mut writer).map_err(|e| match e {
+                BackupError::Store(e) => e.into(),
+                other => ServiceError::Internal(format!("cannot write a backup: {other}")),
+            })?;
+            writer.flush().map_err(write_err)?;
+            info
+        };
+        file.seek(SeekFrom::Start(0)).map_err(write_err)?;
+        Ok(BackupFile { file, info })
     }
 }
 

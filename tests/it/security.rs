@@ -1,6 +1,8 @@
 //! Issue 7: what the HTTP server must never give away, driven over real sockets — security
 //! headers on every kind of response, no CORS unless configured, no API key in the log at any
-//! log level.
+//! log level — and backups only for admins.
+
+use std::path::Path;
 
 use serde_json::json;
 
@@ -49,6 +51,12 @@ fn every_kind_of_response_carries_the_security_headers() {
         ("health", server.get("/healthz", None), 200, None),
         ("metrics", server.get("/metrics", None), 200, None),
         ("openapi", server.get("/openapi.json", None), 200, None),
+        (
+            "backup",
+            server.call("POST", "/v1/admin/backup", Some(ADMIN), None),
+            200,
+            None,
+        ),
         (
             "bad JSON",
             server.call("POST", "/v1/answer", Some(READER), bad_json),
@@ -218,4 +226,84 @@ fn api_keys_never_reach_the_log_at_the_most_verbose_level() {
     for key in [READER, EDITOR, ADMIN, "config-editor-key-77aa", wrong] {
         assert!(!log.contains(key), "the log holds the key `{key}`:\n{log}");
     }
+}
+
+#[test]
+fn an_admin_downloads_a_backup_that_restores_to_the_same_kb() {
+    let mut server = Server::start();
+    // A write, so the backup holds more than the import.
+    server
+        .send_json(
+            "PUT",
+            "/v1/nodes/faq%2Fbackup-probe",
+            Some(EDITOR),
+            &json!({"kind": "faq", "name": "Is the backup complete?", "text": "Yes."}),
+        )
+        .expect(200);
+    let version = server.kb_version();
+    for key in [READER, EDITOR] {
+        let error = server
+            .call("POST", "/v1/admin/backup", Some(key), None)
+            .expect_error(403, "forbidden");
+        assert_eq!(error["details"]["required"], "admin");
+    }
+    server
+        .call("POST", "/v1/admin/backup", None, None)
+        .expect_error(401, "unauthorized");
+
+    let download = server.call("POST", "/v1/admin/backup", Some(ADMIN), None);
+    assert_eq!(download.status, 200, "{}", download.body);
+    assert_eq!(download.content_type, "application/octet-stream");
+    let disposition = download.header("content-disposition").unwrap();
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"answergraph-kb{version}-"))
+            && disposition.ends_with(".agbak\""),
+        "{disposition}"
+    );
+    assert_eq!(
+        download.header("x-kb-version"),
+        Some(version.to_string().as_str())
+    );
+    assert_eq!(
+        download.header("content-length"),
+        Some(download.bytes.len().to_string().as_str())
+    );
+    assert!(download.bytes.starts_with(b"AGBACKUP"));
+    // The server keeps no copy: the data directory holds no file that is not its own.
+    let before: Vec<_> = std::fs::read_dir(server.data.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        before
+            .iter()
+            .all(|name| ["db", "text", "vectors.bin"].contains(&name.to_str().unwrap())),
+        "{before:?}"
+    );
+
+    let files = temp();
+    let file = files.path().join("downloaded.agbak");
+    std::fs::write(&file, &download.bytes).unwrap();
+    let restored = temp();
+    let target = restored.path().join("data");
+    let summary = json(&target, &["restore", "--json", file.to_str().unwrap()]);
+    assert_eq!(summary["kb_version"], version);
+    assert_eq!(
+        Some(summary["sha256"].as_str().unwrap()),
+        download.header("x-backup-sha256")
+    );
+
+    server.terminate();
+    let export = |data: &Path| {
+        let out = temp();
+        ok(data, &["export", out.path().to_str().unwrap()]);
+        ["schema.yaml", "nodes.jsonl", "edges.jsonl"]
+            .map(|name| std::fs::read(out.path().join(name)).unwrap())
+    };
+    let live = export(server.data.path());
+    assert!(String::from_utf8_lossy(&live[1]).contains("faq/backup-probe"));
+    assert!(
+        live == export(&target),
+        "the restored KB exports differently"
+    );
 }

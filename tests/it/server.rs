@@ -30,13 +30,14 @@ pub struct Server {
     agent: ureq::Agent,
 }
 
-/// A response: status, content type and body.
+/// A response: status, content type and body (as text, and as sent for binary bodies).
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -218,17 +219,18 @@ impl Server {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = response
+        let bytes = response
             .body_mut()
             .with_config()
             .limit(256 * 1024 * 1024)
-            .read_to_string()
+            .read_to_vec()
             .unwrap();
         Reply {
             status: response.status().as_u16(),
             content_type,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 
