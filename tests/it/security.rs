@@ -1,10 +1,11 @@
 //! Issue 7: what the HTTP server must never give away, driven over real sockets — security
 //! headers on every kind of response, no CORS unless configured, no API key in the log at any
-//! log level — and backups only for admins.
+//! log level, personal data masked (or no question text kept at all) in the query log, and
+//! backups only for admins.
 
 use std::path::Path;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common::*;
 use crate::server::*;
@@ -225,6 +226,122 @@ fn api_keys_never_reach_the_log_at_the_most_verbose_level() {
     assert!(log.contains("TRACE"), "{log}");
     for key in [READER, EDITOR, ADMIN, "config-editor-key-77aa", wrong] {
         assert!(!log.contains(key), "the log holds the key `{key}`:\n{log}");
+    }
+}
+
+/// Questions no KB entry answers, full of personal data, in English and Chinese.
+const PERSONAL: [&str; 4] = [
+    "zxqv blorptang fnord jane.doe@example.com +86 138 0013 8000",
+    "zxqv quorbly 4111 1111 1111 1111 and 0086 139 1234 5678",
+    "兹克斯 布洛普坦 13800138000 身份证 11010519491231002X",
+    "兹克斯 夸布利 王小明@qq.com 110101199003071234 6222-0212-3456-7890",
+];
+
+/// The raw values in [`PERSONAL`]; none may be stored.
+const RAW: [&str; 9] = [
+    "jane.doe@example.com",
+    "138 0013 8000",
+    "4111 1111 1111 1111",
+    "139 1234 5678",
+    "13800138000",
+    "11010519491231002X",
+    "王小明@qq.com",
+    "110101199003071234",
+    "6222-0212-3456-7890",
+];
+
+/// Asks every question in [`PERSONAL`] twice (once in a conversation) and requires that none
+/// was answered, so all of them are gaps in the analytics.
+fn ask_personal_questions(server: &Server) {
+    for question in PERSONAL {
+        for session in [None, Some("privacy-session")] {
+            let mut body = json!({"question": question});
+            if let Some(session) = session {
+                body["session_id"] = json!(session);
+            }
+            let answer = server.post("/v1/answer", Some(READER), &body).expect(200);
+            assert!(answer["answer"].is_null(), "{question}: {answer}");
+        }
+    }
+}
+
+/// Every file under `dir` as lossy text, for searching it for what must not be there.
+fn files_text(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            text.push_str(&files_text(&path));
+        } else {
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+        }
+    }
+    text
+}
+
+fn analytics(server: &Server) -> Value {
+    server
+        .get("/v1/analytics?since=1h&top=100", Some(ADMIN))
+        .expect(200)
+}
+
+#[test]
+fn personal_data_in_questions_is_masked_before_it_is_stored() {
+    let mut server = Server::start();
+    ask_personal_questions(&server);
+    let report = analytics(&server);
+    assert_eq!(report["queries"], 2 * PERSONAL.len() as u64, "{report}");
+    let gaps: Vec<&str> = report["top_unanswered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|gap| gap["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(gaps.len(), PERSONAL.len(), "{report}");
+    let masked = gaps.join("\n");
+    for mask in ["[email]", "[phone]", "[card]", "[id-number]"] {
+        assert!(masked.contains(mask), "no {mask} in:\n{masked}");
+    }
+    // The words around the data survive, its digits and addresses do not.
+    assert!(
+        masked.contains("blorptang") && masked.contains("布洛普坦"),
+        "{masked}"
+    );
+    assert!(
+        !masked.chars().any(|c| c.is_ascii_digit()) && !masked.contains('@'),
+        "{masked}"
+    );
+
+    // Nothing in the data directory holds a raw value: not the query log, not the sessions.
+    server.terminate();
+    let stored = files_text(server.data.path());
+    assert!(
+        stored.contains("blorptang"),
+        "the query log was not found on disk"
+    );
+    for raw in RAW {
+        assert!(!stored.contains(raw), "the data directory holds `{raw}`");
+    }
+}
+
+#[test]
+fn a_server_told_to_keep_no_question_text_keeps_none() {
+    let (_dir, config) = config_file("[log]\nkeep_question_text = false\n");
+    let mut server = Server::start_in(demo_data_dir(), Some(&config));
+    ask_personal_questions(&server);
+    let report = analytics(&server);
+    // The questions are counted, but there is no text to list.
+    assert_eq!(report["queries"], 2 * PERSONAL.len() as u64, "{report}");
+    assert_eq!(report["handoffs"], 2 * PERSONAL.len() as u64, "{report}");
+    assert_eq!(report["top_unanswered"], json!([]), "{report}");
+
+    server.terminate();
+    let stored = files_text(server.data.path());
+    for word in RAW
+        .iter()
+        .chain(&["blorptang", "quorbly", "布洛普坦", "夸布利", "[email]"])
+    {
+        assert!(!stored.contains(word), "the data directory holds `{word}`");
     }
 }
 
