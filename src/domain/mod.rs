@@ -12,7 +12,7 @@ pub mod schema;
 pub mod validate;
 
 pub use batch::{plan_batch, Batch, BatchMode, Change, KbView, Plan};
-pub use ids::{IdError, KindName, Lang, NodeId, RelName};
+pub use ids::{IdError, KindName, Lang, NodeId, RelName, MAX_ID_BYTES};
 pub use model::{AttrValue, Attrs, Edge, EdgeKey, Node, NodeMeta};
 pub use schema::{Direction, KindDef, Phrases, RelationDef, Schema};
 pub use validate::{Located, SourceRef, ValidationError};

@@ -21,7 +21,7 @@ use crate::service::edits::{ChangeEntry, ChangeRecord};
 use crate::service::reads::KbExport;
 
 use super::auth::{Admin, Caller};
-use super::dto::{ChangeSummaryDto, EdgeDto, NodeDto};
+use super::dto::{int64_at_least_zero, ChangeSummaryDto, EdgeDto, NodeDto};
 use super::error::{ApiError, ErrorBody};
 use super::state::Kb;
 
@@ -74,8 +74,11 @@ pub(super) async fn export(
 #[serde(deny_unknown_fields)]
 pub struct ChangesQuery {
     /// Only changes that produced a KB version above this (default 0: from the start).
+    #[param(value_type = Option<i64>, minimum = 0)]
+    #[serde(default, deserialize_with = "int64_at_least_zero")]
     pub since: Option<u64>,
     /// Most records returned (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -150,6 +153,7 @@ impl From<ChangeRecord> for ChangeDto {
         (status = 400, description = "Unreadable query string", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 403, description = "Needs the admin role", body = ErrorBody),
+        (status = 422, description = "limit out of range", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -160,7 +164,13 @@ pub(super) async fn changes(
     query: web::Query<ChangesQuery>,
 ) -> Result<web::Json<ChangesDto>, ApiError> {
     let since = query.since.unwrap_or(0);
-    let limit = query.limit.unwrap_or(100).clamp(1, MAX_CHANGES);
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=MAX_CHANGES).contains(&limit) {
+        return Err(ApiError::BadRequest {
+            field: "limit".into(),
+            message: format!("must be between 1 and {MAX_CHANGES}"),
+        });
+    }
     let records = kb.run(move |kb| kb.changes(since, limit)).await?;
     Ok(web::Json(ChangesDto {
         next_since: records.last().map(|r| r.kb_version),
@@ -178,6 +188,7 @@ pub struct AnalyticsQuery {
     /// Window end, in the same forms (default: now).
     pub until: Option<String>,
     /// How many unanswered questions to list (0–100, default 10).
+    #[param(minimum = 0, maximum = 100)]
     pub top: Option<usize>,
 }
 
@@ -334,6 +345,7 @@ pub struct SeriesQuery {
     /// Window end, in the same forms (default: now).
     pub until: Option<String>,
     /// Equal buckets the window is cut into (1–366, default 7).
+    #[param(minimum = 1, maximum = 366)]
     pub buckets: Option<usize>,
 }
 

@@ -16,6 +16,7 @@ use crate::service::feedback::{FeedbackReceipt, FeedbackRequest};
 use crate::service::reason::Source;
 
 use super::auth::{Caller, Reader};
+use super::dto::whole_number;
 use super::error::{ApiError, ErrorBody};
 use super::metrics::Metrics;
 use super::state::Kb;
@@ -23,10 +24,17 @@ use super::state::Kb;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
-    /// The customer's message (at most 2,000 characters).
-    #[schema(example = "how do I reset my X200 router?")]
+    /// The customer's message: at most 2,000 characters, not only white space.
+    #[schema(
+        example = "how do I reset my X200 router?",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"\S"
+    )]
     pub question: String,
-    /// Conversation id (1–128 characters): earlier turns resolve "it", "and the warranty?".
+    /// Conversation id, 1–128 bytes of UTF-8 (128 ASCII characters): earlier turns resolve
+    /// "it", "and the warranty?".
+    #[schema(min_length = 1, max_length = 128)]
     pub session_id: Option<String>,
     /// Include how the question was understood and the candidates scored.
     #[serde(default)]
@@ -182,10 +190,17 @@ pub struct ExplainedCandidateDto {
     pub score: f32,
     pub logit: f32,
     /// `[feature, value, contribution to the logit]` for every non-zero feature.
-    #[schema(value_type = Vec<Vec<Object>>)]
-    pub features: Vec<(String, f32, f32)>,
+    pub features: Vec<Vec<FeatureItemDto>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
+}
+
+/// One item of a `[feature, value, contribution]` triple: the feature's name, or a number.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FeatureItemDto {
+    Name(String),
+    Number(f32),
 }
 
 impl From<Explanation> for ExplanationDto {
@@ -214,7 +229,13 @@ impl From<Explanation> for ExplanationDto {
                     features: c
                         .features
                         .into_iter()
-                        .map(|(name, value, contribution)| (name.to_owned(), value, contribution))
+                        .map(|(name, value, contribution)| {
+                            vec![
+                                FeatureItemDto::Name(name.to_owned()),
+                                FeatureItemDto::Number(value),
+                                FeatureItemDto::Number(contribution),
+                            ]
+                        })
                         .collect(),
                     path: c.path,
                 })
@@ -294,8 +315,10 @@ pub struct FeedbackBody {
     pub helpful: bool,
     /// Satisfaction from 1 (worst) to 5 (best).
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub rating: Option<u8>,
     /// Free text (at most 2,000 characters; personal data is masked before storing).
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 

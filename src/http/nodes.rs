@@ -16,7 +16,7 @@ use crate::service::reads::{
 };
 
 use super::auth::{Caller, Reader};
-use super::dto::{EdgeDto, NodeDto};
+use super::dto::{int64_at_least_zero, EdgeDto, NodeDto};
 use super::error::{ApiError, ErrorBody};
 use super::state::Kb;
 
@@ -29,8 +29,11 @@ pub struct FindNodesQuery {
     /// Only nodes of this kind.
     pub kind: Option<String>,
     /// Most nodes returned (1–500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// Matches skipped before the first returned (default 0).
+    #[param(value_type = Option<i64>, minimum = 0)]
+    #[serde(default, deserialize_with = "int64_at_least_zero")]
     pub offset: Option<usize>,
 }
 
@@ -187,10 +190,12 @@ pub(super) async fn get_node(
 #[serde(deny_unknown_fields)]
 pub struct NeighborsQuery {
     /// Hops from the node (1–4, default 1).
+    #[param(minimum = 1, maximum = 4)]
     pub hops: Option<usize>,
     /// Only these relations, comma-separated (either direction).
     pub rel: Option<String>,
     /// Most nodes returned, the node itself included (1–1000, default 200).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -290,10 +295,13 @@ pub(super) async fn neighbors(
 #[serde(deny_unknown_fields)]
 pub struct PathsQuery {
     /// Start node id.
+    #[param(example = "product/x200")]
     pub from: String,
     /// End node id.
+    #[param(example = "category/networking")]
     pub to: String,
     /// Longest path searched (1–6, default 3).
+    #[param(minimum = 1, maximum = 6)]
     pub max_hops: Option<usize>,
     /// Only these relations, comma-separated (either direction).
     pub rel: Option<String>,

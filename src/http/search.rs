@@ -50,7 +50,8 @@ pub struct SearchBody {
     pub query: String,
     #[serde(default)]
     pub mode: SearchModeDto,
-    /// Hits wanted (default 10, at most 100).
+    /// Hits wanted (default 10, at most `search.max_k`: 100 unless configured).
+    #[schema(minimum = 1, maximum = 100)]
     pub k: Option<usize>,
     /// Only nodes of these kinds.
     #[serde(default)]
@@ -59,7 +60,8 @@ pub struct SearchBody {
     #[serde(default)]
     pub tags: Vec<String>,
     /// Drop hits whose fused score is below this.
-    pub min_score: Option<f32>,
+    /// Any JSON number: one beyond the scores' own precision keeps every hit or none.
+    pub min_score: Option<f64>,
 }
 
 /// The same object as `answergraph search --json`.
@@ -170,7 +172,8 @@ pub(super) async fn search(
         k: body.k,
         kinds: body.kinds,
         tags: body.tags,
-        min_score: body.min_score,
+        // `as` saturates to ±infinity, which as a threshold means what the caller asked.
+        min_score: body.min_score.map(|min| min as f32),
         fusion: None,
     };
     let response = kb.run(move |kb| kb.search(&request)).await?;

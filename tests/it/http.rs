@@ -563,6 +563,118 @@ fn openapi_document_parses_and_lists_every_route() {
     }
 }
 
+/// The `minimum` and `maximum` the OpenAPI document declares for a query parameter.
+fn documented_bounds(document: &Value, route: &str, name: &str) -> (i64, Option<i64>) {
+    let parameter = document["paths"][route]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{route} documents no `{name}`"));
+    let bound = |which: &str| parameter["schema"][which].as_f64().map(|b| b as i64);
+    (bound("minimum").unwrap(), bound("maximum"))
+}
+
+#[test]
+fn the_documented_bounds_of_numbers_are_the_enforced_ones() {
+    let server = Server::start();
+    let document = server.get("/openapi.json", None).expect(200);
+    // Ranges: both ends are accepted, one past either end is a 422 naming the parameter (below
+    // 0 the query string itself is unreadable: 400).
+    let ranges = [
+        ("/v1/changes", "/v1/changes?limit=", "limit", ADMIN),
+        ("/v1/analytics", "/v1/analytics?top=", "top", ADMIN),
+        (
+            "/v1/analytics/series",
+            "/v1/analytics/series?buckets=",
+            "buckets",
+            ADMIN,
+        ),
+        ("/v1/nodes", "/v1/nodes?limit=", "limit", READER),
+        (
+            "/v1/nodes/{id}/neighbors",
+            "/v1/nodes/product%2Fx200/neighbors?hops=",
+            "hops",
+            READER,
+        ),
+        (
+            "/v1/nodes/{id}/neighbors",
+            "/v1/nodes/product%2Fx200/neighbors?limit=",
+            "limit",
+            READER,
+        ),
+        (
+            "/v1/paths",
+            "/v1/paths?from=product/x200&to=category/networking&max_hops=",
+            "max_hops",
+            READER,
+        ),
+    ];
+    for (route, url, name, key) in ranges {
+        let (min, max) = documented_bounds(&document, route, name);
+        let max = max.unwrap_or_else(|| panic!("{route} {name} has no maximum"));
+        for value in [min, max] {
+            server.get(&format!("{url}{value}"), Some(key)).expect(200);
+        }
+        let error = server
+            .get(&format!("{url}{}", max + 1), Some(key))
+            .expect_error(422, "invalid_request");
+        assert_eq!(error["details"]["field"], name, "{route}");
+        let below = server.get(&format!("{url}{}", min - 1), Some(key));
+        if min > 0 {
+            below.expect_error(422, "invalid_request");
+        } else {
+            below.expect_error(400, "bad_query");
+        }
+    }
+    // Versions and offsets are int64s of at least 0, as documented, although the server counts
+    // them in u64: one past i64::MAX is refused rather than taken.
+    for (route, url, name, key) in [
+        ("/v1/changes", "/v1/changes?since=", "since", ADMIN),
+        ("/v1/nodes", "/v1/nodes?offset=", "offset", READER),
+    ] {
+        assert_eq!(documented_bounds(&document, route, name), (0, None));
+        let parameter = &document["paths"][route]["get"]["parameters"];
+        assert!(parameter.to_string().contains("int64"), "{parameter}");
+        server
+            .get(&format!("{url}{}", i64::MAX), Some(key))
+            .expect(200);
+        for refused in ["-1".to_string(), (i64::MAX as u64 + 1).to_string()] {
+            server
+                .get(&format!("{url}{refused}"), Some(key))
+                .expect_error(400, "bad_query");
+        }
+    }
+    // JSON numbers: `k` within its documented range; a whole rating written as `5.0` (JSON
+    // Schema's integers include it) but no fraction; any threshold, even beyond f32.
+    let search = |body: Value| server.post("/v1/search", Some(READER), &body);
+    search(json!({"query": "router", "k": 100})).expect(200);
+    search(json!({"query": "router", "k": 101})).expect_error(422, "invalid_request");
+    let everything = search(json!({"query": "router", "min_score": -1.8e143})).expect(200);
+    assert!(!everything["hits"].as_array().unwrap().is_empty());
+    let nothing = search(json!({"query": "router", "min_score": 1e300})).expect(200);
+    assert_eq!(nothing["hits"], json!([]));
+    let answer = server
+        .post(
+            "/v1/answer",
+            Some(READER),
+            &json!({"question": "how do I reset my router?"}),
+        )
+        .expect(200);
+    let feedback = |rating: Value| {
+        let query_id = answer["query_id"].clone();
+        server.post(
+            "/v1/feedback",
+            Some(READER),
+            &json!({"query_id": query_id, "helpful": true, "rating": rating}),
+        )
+    };
+    feedback(json!(5.0)).expect(200);
+    for refused in [json!(4.5), json!(-1), json!(256)] {
+        feedback(refused).expect_error(422, "invalid_request");
+    }
+}
+
 /// Ids of the nodes in a `GET /v1/nodes` reply, in order.
 fn found_ids(list: &Value) -> Vec<&str> {
     list["nodes"]
