@@ -1,8 +1,9 @@
 # AnswerGraph — the two commands a new machine needs:
 #   make run    fetch/verify models, build, import the demo KB when needed, serve it on
 #               http://127.0.0.1:8080 with the demo API keys below
-#   make test   fetch/verify models, then fmt check, clippy -D warnings, every cargo test and
-#               the console's browser tests (headless Chromium, installed with apt when missing)
+#   make test   fetch/verify models, then fmt check, clippy -D warnings, every cargo test, the
+#               console's browser tests (headless Chromium, installed with apt when missing) and
+#               a bounded API fuzzing run (schemathesis from PyPI, in .venv-api-fuzz/)
 CARGO    ?= cargo
 DATA_DIR ?= index
 KB       ?= kg_data/demo
@@ -10,7 +11,8 @@ BIN      := target/release/answergraph
 # Demo API keys for `make run` (see README). Never use these outside a demo.
 DEMO_KEYS ?= admin:demo-admin-key,editor:demo-editor-key,reader:demo-reader-key
 
-.PHONY: models build run test fmt lint unit crash-test console-deps console-test console-screenshot benchmarks
+.PHONY: models build run test fmt lint unit crash-test console-deps console-test console-screenshot benchmarks \
+        api-fuzz api-fuzz-ci
 
 models:
 	@bash scripts/fetch-models.sh models
@@ -35,6 +37,7 @@ lint:
 test: models fmt lint
 	$(CARGO) test --locked --all-targets
 	$(MAKE) console-test
+	$(MAKE) api-fuzz-ci
 
 # The console's end-to-end tests: Debian's chromium (installed when missing; Playwright never
 # downloads a browser) driven by playwright-core against the debug binary on port 0.
@@ -69,3 +72,17 @@ crash-test: models
 SIZES ?= demo,10k
 benchmarks: models build
 	python3 scripts/benchmarks.py --sizes $(SIZES) --out bench-results.json
+
+# API fuzzing: schemathesis (pinned in scripts/api-fuzz-requirements.txt, installed into
+# .venv-api-fuzz/) against /openapi.json of the debug server on a fresh copy of the demo KB, every
+# check on (scripts/api-fuzz.toml says which three are narrowed, and why). `api-fuzz` is the full
+# run (API_FUZZ_EXAMPLES test cases per operation and phase, API_FUZZ_SEED to vary it);
+# `api-fuzz-ci`, which `make test` runs, a bounded one of about 20 seconds.
+API_FUZZ_EXAMPLES ?= 200
+api-fuzz: models
+	$(CARGO) build --locked
+	bash scripts/api-fuzz.sh $(API_FUZZ_EXAMPLES)
+
+api-fuzz-ci: models
+	$(CARGO) build --locked
+	bash scripts/api-fuzz.sh 20
