@@ -26,7 +26,10 @@ KEY = "bench-reader-key"
 
 def run(args, env=None, **kw):
     merged = dict(os.environ, **(env or {}))
-    return subprocess.run([BIN] + args, capture_output=True, text=True, env=merged, check=True, **kw)
+    done = subprocess.run([BIN] + args, capture_output=True, text=True, env=merged, **kw)
+    if done.returncode != 0:
+        sys.exit(f"`answergraph {' '.join(args)}` failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return done
 
 
 def json_of(args, env=None):
@@ -164,7 +167,11 @@ def main():
     print(f"machine: {machine()}; load average at the start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     work = tempfile.mkdtemp(prefix="answergraph-benchmarks-")
     try:
-        results = [measure(size.strip(), args.seconds, work) for size in args.sizes.split(",") if size.strip()]
+        results = []
+        for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
+            results.append(measure(size, args.seconds, work))
+            # Each size is kept as soon as it is measured, so a failure later loses nothing.
+            print(json.dumps(results[-1]), file=sys.stderr)
         # Keys as they read in the JSON output (concurrency levels become strings).
         results = json.loads(json.dumps(results))
     finally:
