@@ -26,7 +26,10 @@ KEY = "bench-reader-key"
 
 def run(args, env=None, **kw):
     merged = dict(os.environ, **(env or {}))
-    return subprocess.run([BIN] + args, capture_output=True, text=True, env=merged, check=True, **kw)
+    done = subprocess.run([BIN] + args, capture_output=True, text=True, env=merged, **kw)
+    if done.returncode != 0:
+        sys.exit(f"`answergraph {' '.join(args)}` failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return done
 
 
 def json_of(args, env=None):
@@ -111,6 +114,48 @@ def measure(size, seconds, work):
     return result
 
 
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} × {model}"
+
+
+def markdown(results):
+    """The tables of BENCHMARKS.md, one column per KB size."""
+    def row(name, cell):
+        cells = []
+        for r in results:
+            try:
+                cells.append(cell(r))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("–")
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    head = "| | " + " | ".join(f"{r['size']} ({r['nodes']:,} nodes)" for r in results) + " |"
+    rule = "|---|" + "---|" * len(results)
+    lines = [head, rule,
+             row("import, nodes/s (incl. embedding)", lambda r: f"{r['import']['nodes_per_s']:,} ({r['import']['seconds']} s)"),
+             row("re-import unchanged, nodes/s", lambda r: f"{r['reimport_unchanged']['nodes_per_s']:,} ({r['reimport_unchanged']['seconds']} s)"),
+             row("data dir, MiB", lambda r: f"{r['data_dir_mib']}"),
+             row("cold start to ready, s", lambda r: f"{r['cold_start_s']}"),
+             row("RSS after load, MiB", lambda r: f"{r['rss_mib_after_load']}"),
+             row("bare query embedding p50, ms", lambda r: f"{r['targets']['bare_embedding_p50_ms']:.2f}")]
+    stages = sorted({k for r in results for k in r["in_process_uncached"]["stages_p50_ms"]})
+    for stage in stages:
+        lines.append(row(f"stage `{stage}` p50, ms (in process)", lambda r, s=stage: f"{r['in_process_uncached']['stages_p50_ms'][s]:.2f}"))
+    lines.append(row("answer in process, uncached, p50 / p99 ms", lambda r: f"{r['in_process_uncached']['answer_ms']['p50']:.2f} / {r['in_process_uncached']['answer_ms']['p99']:.2f}"))
+    lines.append(row("HTTP /v1/answer uncached, 1 client, p50 / p99 ms", lambda r: f"{r['http_uncached']['1']['latency_ms']['p50']:.2f} / {r['http_uncached']['1']['latency_ms']['p99']:.2f}"))
+    lines.append(row("… ÷ bare embedding p50 (p50 / p99)", lambda r: f"{r['targets']['answer_p50_over_embedding']} / {r['targets']['answer_p99_over_embedding']}"))
+    for c in ("1", "4", "16", "64"):
+        lines.append(row(f"HTTP QPS at concurrency {c} (errors)", lambda r, c=c: f"{r['http'][c]['qps']:,.0f} ({r['http'][c]['errors']})"))
+        lines.append(row(f"… p50 / p99 ms at concurrency {c}", lambda r, c=c: f"{r['http'][c]['latency_ms']['p50']:.2f} / {r['http'][c]['latency_ms']['p99']:.2f}"))
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="demo,10k")
@@ -119,13 +164,22 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(BIN):
         sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+    print(f"machine: {machine()}; load average at the start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     work = tempfile.mkdtemp(prefix="answergraph-benchmarks-")
     try:
-        results = [measure(size.strip(), args.seconds, work) for size in args.sizes.split(",") if size.strip()]
+        results = []
+        for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
+            results.append(measure(size, args.seconds, work))
+            # Each size is kept as soon as it is measured, so a failure later loses nothing.
+            print(json.dumps(results[-1]), file=sys.stderr)
+        # Keys as they read in the JSON output (concurrency levels become strings).
+        results = json.loads(json.dumps(results))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = json.dumps(results, indent=2)
     print(text)
+    print(markdown(results))
+    print(f"\nmachine: {machine()}; load average at the end: {os.getloadavg()[0]:.2f}")
     if args.out:
         with open(args.out, "w") as out:
             out.write(text + "\n")

@@ -100,17 +100,32 @@ impl KnowledgeBase {
             .name("load-model".into())
             .spawn(move || OnnxEmbedder::load(&files, workers))
             .map_err(|e| ServiceError::Internal(format!("cannot start the model loader: {e}")))?;
+        // Shared with the closure so that an open that fails before it needs the model can still
+        // wait for the loader: a process must not exit while ONNX Runtime is loading on another
+        // thread (its teardown then races the load and the process dies of a signal).
+        let loader = Arc::new(Mutex::new(Some(loading)));
+        let handle = Arc::clone(&loader);
         let pending = PendingEmbedder {
             id,
             dim,
             load: Box::new(move || {
+                let loading = handle
+                    .lock()
+                    .take()
+                    .ok_or_else(|| ServiceError::Internal("the model was already loaded".into()))?;
                 let embedder = loading
                     .join()
                     .map_err(|_| ServiceError::Internal("the model loader panicked".into()))??;
                 Ok(Arc::new(embedder) as Arc<dyn Embedder>)
             }),
         };
-        Self::open_pending(settings, pending, progress)
+        let opened = Self::open_pending(settings, pending, progress);
+        if opened.is_err() {
+            if let Some(loading) = loader.lock().take() {
+                let _ = loading.join();
+            }
+        }
+        opened
     }
 
     /// Like [`KnowledgeBase::open`] with a given embedder.

@@ -1438,7 +1438,13 @@ fn a_data_dir_in_use_fails_the_second_server_after_it_listened() {
         .env("ANSWERGRAPH_KEYS", KEYS)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.starts_with("listening on http://127.0.0.1:"),
