@@ -462,6 +462,10 @@ mod tests {
                 .expect_err("a panic becomes an error response");
         let response = error.error_response();
         assert_eq!(response.status().as_u16(), 500);
+        // It never passes the security-headers middleware, so it carries them itself.
+        let value = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(value(header::X_CONTENT_TYPE_OPTIONS), Some("nosniff"));
+        assert_eq!(value(header::CACHE_CONTROL), Some("no-store"));
         let body = actix_web::body::to_bytes(response.into_body())
             .await
             .unwrap();
