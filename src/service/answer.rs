@@ -213,11 +213,7 @@ impl KnowledgeBase {
         timings.insert("embed", retrieval.embed_ms);
         timings.insert("lexical", retrieval.lexical_ms);
         timings.insert("dense", retrieval.dense_ms);
-        let query_vector = if retrieval.degraded.is_none() {
-            self.query_vector(&query_text).ok()
-        } else {
-            None
-        };
+        let query_vector = retrieval.vector.clone();
 
         let stage = Instant::now();
         let rest_terms = snapshot

@@ -19,13 +19,12 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Node;
 use crate::graph::Path;
 use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
 use super::snapshot::Snapshot;
-use super::understand::{compact_str, Cues, Link};
+use super::understand::{Cues, Link};
 
 /// Declares the candidate features once: the struct, their names and their order in vectors.
 macro_rules! features {
@@ -525,7 +524,10 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
                 )),
                 name_matches_rest_of_question: name_match(slot),
-                names_what_the_question_names: names_mentions(node, evidence.mentions),
+                names_what_the_question_names: names_mentions(
+                    evidence.snapshot.compact_forms(slot),
+                    evidence.mentions,
+                ),
                 ..Features::default()
             };
             if let Some(summary) = path {
@@ -585,12 +587,12 @@ pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidat
     candidates
 }
 
-/// The share of `mentions` (compact) that the node's name or an alias contains.
-fn names_mentions(node: &Node, mentions: &[String]) -> f32 {
+/// The share of `mentions` (compact) that one of a node's compact `forms` (name, aliases)
+/// contains.
+fn names_mentions(forms: &[String], mentions: &[String]) -> f32 {
     if mentions.is_empty() {
         return 0.0;
     }
-    let forms: Vec<String> = node.question_forms().map(compact_str).collect();
     let named = mentions
         .iter()
         .filter(|m| forms.iter().any(|f| f.contains(m.as_str())))

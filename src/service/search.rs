@@ -85,6 +85,9 @@ pub struct SearchResponse {
 pub struct Retrieval {
     pub legs: [LegHits; 3],
     pub degraded: Option<String>,
+    /// The query's embedding, when the dense legs ran (reused by the reasoner, so a question is
+    /// embedded once even when the query cache is off or full).
+    pub vector: Option<Arc<Vec<f32>>>,
     pub embed_ms: f64,
     pub lexical_ms: f64,
     pub dense_ms: f64,
@@ -252,6 +255,7 @@ impl KnowledgeBase {
                 LegHits::default(),
             ],
             degraded: None,
+            vector: None,
             embed_ms: 0.0,
             lexical_ms,
             dense_ms: 0.0,
@@ -283,6 +287,7 @@ impl KnowledgeBase {
                 .collect();
         }
         retrieval.dense_ms = started.elapsed().as_secs_f64() * 1e3;
+        retrieval.vector = Some(vector);
         Ok(retrieval)
     }
 }

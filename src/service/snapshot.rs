@@ -46,6 +46,9 @@ pub struct Snapshot {
     name_terms: Vec<OnceLock<Box<[String]>>>,
     /// Analysed terms of each node's body, computed on first use.
     text_terms: Vec<OnceLock<Box<[String]>>>,
+    /// Compact (normalised, spaces and hyphens removed) name and aliases of each node, computed
+    /// on first use.
+    compact_forms: Vec<OnceLock<Box<[String]>>>,
 }
 
 /// A snapshot's vectors: per node (slot order) to be indexed, or indexes loaded ready-made.
@@ -117,6 +120,7 @@ impl Snapshot {
             });
         let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         let text_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
+        let compact_forms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
         Snapshot {
             kb_version,
             schema,
@@ -131,7 +135,20 @@ impl Snapshot {
             linker,
             name_terms,
             text_terms,
+            compact_forms,
         }
+    }
+
+    /// The node's name and aliases in compact form ([`compact_str`]).
+    ///
+    /// [`compact_str`]: super::understand::compact_str
+    pub fn compact_forms(&self, slot: u32) -> &[String] {
+        self.compact_forms[slot as usize].get_or_init(|| {
+            self.nodes[slot as usize]
+                .question_forms()
+                .map(super::understand::compact_str)
+                .collect()
+        })
     }
 
     /// The analysed terms of the node's name and aliases (as the text index sees them), sorted.

@@ -344,10 +344,7 @@ impl Linker {
         }
     }
 
-    /// Entity mentions in `normalized` (from [`normalize`]): exact matches of names and aliases
-    /// (longest first, ignoring spaces and hyphens, whole words for Latin text), then
-    /// typo-tolerant matches of the words no exact match covered.
-    /// The compact text of each exact mention in `normalized` (one per span).
+    /// The compact text of each exact mention in `normalized` (from [`normalize`]; one per span).
     pub fn mention_texts(normalized: &str, links: &[Link]) -> Vec<String> {
         let chars: Vec<char> = normalized.chars().collect();
         let mut spans: Vec<(usize, usize)> = links
@@ -359,11 +356,14 @@ impl Linker {
         spans.dedup();
         spans
             .into_iter()
-            .map(|(start, end)| compact_str(&chars[start..end].iter().collect::<String>()))
+            .map(|(start, end)| compact(&chars[start..end]).text)
             .filter(|m| !m.is_empty())
             .collect()
     }
 
+    /// Entity mentions in `normalized` (from [`normalize`]): exact matches of names and aliases
+    /// (longest first, ignoring spaces and hyphens, whole words for Latin text), then
+    /// typo-tolerant matches of the words no exact match covered.
     pub fn link(&self, normalized: &str) -> Vec<Link> {
         let chars: Vec<char> = normalized.chars().collect();
         let packed = compact(&chars);
@@ -431,8 +431,8 @@ impl Linker {
                     continue;
                 }
                 let (start, end) = (words[first].0, words[first + width - 1].1);
-                let span: String = chars[start..end].iter().collect();
-                let candidate = compact_str(&span);
+                // `chars` is already normalised (and normalising is idempotent).
+                let candidate = compact(&chars[start..end]).text;
                 let length = candidate.chars().count();
                 if length < MIN_FUZZY_CHARS + 1 || candidate.chars().all(|c| c.is_ascii_digit()) {
                     continue;
