@@ -144,7 +144,8 @@ def markdown(results):
              row("cold start to ready, s", lambda r: f"{r['cold_start_s']}"),
              row("RSS after load, MiB", lambda r: f"{r['rss_mib_after_load']}"),
              row("bare query embedding p50, ms", lambda r: f"{r['targets']['bare_embedding_p50_ms']:.2f}")]
-    stages = sorted({k for r in results for k in r["in_process_uncached"]["stages_p50_ms"]})
+    # `embed` is the bare-embedding row above and `total` the answer row below.
+    stages = sorted({k for r in results for k in r["in_process_uncached"]["stages_p50_ms"]} - {"embed", "total"})
     for stage in stages:
         lines.append(row(f"stage `{stage}` p50, ms (in process)", lambda r, s=stage: f"{r['in_process_uncached']['stages_p50_ms'][s]:.2f}"))
     lines.append(row("answer in process, uncached, p50 / p99 ms", lambda r: f"{r['in_process_uncached']['answer_ms']['p50']:.2f} / {r['in_process_uncached']['answer_ms']['p99']:.2f}"))
