@@ -12,3 +12,4 @@ mod kb_files;
 mod props;
 mod search;
 mod server;
+mod soak;
