@@ -11,7 +11,7 @@ BIN      := target/release/answergraph
 # Demo API keys for `make run` (see README). Never use these outside a demo.
 DEMO_KEYS ?= admin:demo-admin-key,editor:demo-editor-key,reader:demo-reader-key
 
-.PHONY: models build run test fmt lint unit crash-test console-deps console-test console-screenshot benchmarks \
+.PHONY: models build run test fmt lint unit crash-test soak console-deps console-test console-screenshot benchmarks \
         api-fuzz api-fuzz-ci
 
 models:
@@ -62,10 +62,23 @@ console-screenshot: models console-deps
 	$(CARGO) build --locked
 	CHROMIUM=$(CHROMIUM) CONSOLE_SCREENSHOT=docs/console.png node console/tests/e2e.mjs
 
-# A longer crash-safety run than the one in `make test`: kill imports CRASH_ROUNDS times.
-CRASH_ROUNDS ?= 200
+# A longer crash-safety run than the one in `make test`: kill imports CRASH_ROUNDS times and a
+# server taking HTTP writes CRASH_HTTP_ROUNDS times (CRASH_SEED=… replays a run's choices).
+CRASH_ROUNDS      ?= 200
+CRASH_HTTP_ROUNDS ?= 100
 crash-test: models
-	ANSWERGRAPH_CRASH_ROUNDS=$(CRASH_ROUNDS) $(CARGO) test --locked --test it crash:: -- --nocapture
+	ANSWERGRAPH_CRASH_ROUNDS=$(CRASH_ROUNDS) ANSWERGRAPH_CRASH_HTTP_ROUNDS=$(CRASH_HTTP_ROUNDS) \
+	  $(if $(CRASH_SEED),ANSWERGRAPH_CRASH_SEED=$(CRASH_SEED)) \
+	  $(CARGO) test --locked --test it crash:: -- --nocapture
+
+# Soak: SOAK_SECONDS of answers at SOAK_RATE req/s plus editor writes against the release server
+# on a fresh import of the demo KB, memory sampled throughout. Fails on any error, below
+# 200 answers/s, or on memory growing more than 10% after warm-up. `make test` runs 30 seconds
+# of it on the debug build. Run it on a quiet machine: it measures throughput.
+SOAK_SECONDS ?= 600
+SOAK_RATE    ?= 250
+soak: models build
+	python3 scripts/soak.py --seconds $(SOAK_SECONDS) --rate $(SOAK_RATE)
 
 # Reproduce BENCHMARKS.md (release build; SIZES=demo,10k,100k for the big one). Run it on an
 # idle machine: it measures wall-clock time.

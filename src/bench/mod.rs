@@ -1,10 +1,16 @@
 //! The load generator behind `answergraph bench`: sends questions at a fixed concurrency for a
-//! fixed time, either to a running server over HTTP or straight into a [`KnowledgeBase`] in this
-//! process, and reports throughput, latency percentiles and (in process) where the time went.
+//! fixed time, as fast as the target answers or at a fixed rate, either to a running server over
+//! HTTP or straight into a [`KnowledgeBase`] in this process, and reports throughput, latency
+//! percentiles and (in process) where the time went.
 //!
 //! Worker threads each loop over the question list from their own offset, so every worker asks
 //! different questions at first and the run covers the list evenly. Latencies are kept in full
 //! (a run of minutes at thousands of requests per second is a few MB) so percentiles are exact.
+//!
+//! At a fixed rate, request `n` is due `n / rate` seconds after the start, whichever worker sends
+//! it, and its latency counts from when it was due: a target that stalls shows the stall in the
+//! percentiles instead of quietly slowing the senders down (no coordinated omission). Too few
+//! workers for the rate show up the same way, and as a throughput below the rate.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +34,19 @@ pub enum Target {
 pub struct Load {
     pub concurrency: usize,
     pub duration: Duration,
+    /// Requests per second over all workers; `None`: each worker sends its next request as soon
+    /// as the last one is answered.
+    pub rate: Option<f64>,
+}
+
+impl Load {
+    /// When request `n` (counting from 0) is due, for a run that started at `started`.
+    fn due(&self, started: Instant, n: u64) -> Instant {
+        match self.rate {
+            Some(rate) => started + Duration::from_secs_f64(n as f64 / rate),
+            None => Instant::now(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -71,6 +90,9 @@ fn round(value: f64) -> f64 {
 pub struct Report {
     pub target: String,
     pub concurrency: usize,
+    /// The rate asked for (requests per second), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
     pub duration_s: f64,
     pub requests: u64,
     pub errors: u64,
@@ -121,6 +143,8 @@ struct Shared {
     errors: AtomicU64,
     error_samples: Mutex<Vec<String>>,
     done: AtomicU64,
+    /// Requests handed out to workers (at a fixed rate: the next one's number).
+    issued: AtomicU64,
     stop: AtomicBool,
 }
 
@@ -133,11 +157,13 @@ pub fn run(target: &Target, questions: &[String], load: Load, progress: &dyn Pro
         errors: AtomicU64::new(0),
         error_samples: Mutex::new(Vec::new()),
         done: AtomicU64::new(0),
+        issued: AtomicU64::new(0),
         stop: AtomicBool::new(false),
     };
     let concurrency = load.concurrency.max(1);
     progress.start("requests", 0);
     let started = Instant::now();
+    let end = started + load.duration;
     std::thread::scope(|scope| {
         for worker in 0..concurrency {
             let shared = &shared;
@@ -146,12 +172,16 @@ pub fn run(target: &Target, questions: &[String], load: Load, progress: &dyn Pro
                 let mut index = worker * questions.len() / concurrency;
                 let mut local = Vec::new();
                 while !shared.stop.load(Ordering::Relaxed) {
+                    let due = load.due(started, shared.issued.fetch_add(1, Ordering::Relaxed));
+                    if due >= end {
+                        break;
+                    }
+                    std::thread::sleep(due.saturating_duration_since(Instant::now()));
                     let question = &questions[index % questions.len()];
                     index += 1;
-                    let begun = Instant::now();
                     match ask(target, &agent, question) {
                         Ok(stages) => {
-                            local.push(begun.elapsed().as_secs_f64() * 1e3);
+                            local.push(due.elapsed().as_secs_f64() * 1e3);
                             if !stages.is_empty() {
                                 let mut all = shared.stages.lock();
                                 for (stage, ms) in stages {
@@ -172,7 +202,7 @@ pub fn run(target: &Target, questions: &[String], load: Load, progress: &dyn Pro
                 shared.latencies.lock().extend(local);
             });
         }
-        while started.elapsed() < load.duration {
+        while Instant::now() < end {
             std::thread::sleep(Duration::from_millis(100).min(load.duration));
             progress.set(shared.done.load(Ordering::Relaxed));
         }
@@ -189,6 +219,7 @@ pub fn run(target: &Target, questions: &[String], load: Load, progress: &dyn Pro
             Target::InProcess(_) => "in-process".into(),
         },
         concurrency,
+        rate: load.rate,
         duration_s: round(elapsed),
         requests,
         errors,

@@ -1,6 +1,6 @@
 //! `answergraph bench`: a load generator. With `--url` it drives a running server's
 //! `/v1/answer`; with `--data-dir` alone it answers in this process and also reports where the
-//! time went per stage.
+//! time went per stage. `--rate` sends on a fixed schedule instead of as fast as answers come.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,6 +29,10 @@ pub struct Args {
     /// Seconds to run.
     #[arg(long, default_value_t = 10.0)]
     pub duration: f64,
+    /// Requests per second over all workers, on a fixed schedule (latency counts from when a
+    /// request was due); without it, each worker asks again as soon as it has its answer.
+    #[arg(long)]
+    pub rate: Option<f64>,
     #[arg(long)]
     pub json: bool,
 }
@@ -44,6 +48,14 @@ pub fn run_command(args: Args, settings: &Settings) -> CliResult {
             "--duration must be between 0 and 86400 seconds".into(),
         ));
     }
+    if args
+        .rate
+        .is_some_and(|rate| !(rate > 0.0 && rate <= 1_000_000.0))
+    {
+        return Err(CliError::Usage(
+            "--rate must be between 0 and 1000000 requests per second".into(),
+        ));
+    }
     let questions = read_questions(&args.queries)?;
     let target = match args.url {
         Some(url) => Target::Http { url, key: args.key },
@@ -52,6 +64,7 @@ pub fn run_command(args: Args, settings: &Settings) -> CliResult {
     let load = Load {
         concurrency: args.concurrency,
         duration: Duration::from_secs_f64(args.duration),
+        rate: args.rate,
     };
     let report = run(&target, &questions, load, &Bars::default());
     if args.json {
@@ -59,8 +72,12 @@ pub fn run_command(args: Args, settings: &Settings) -> CliResult {
         return Ok(());
     }
     let l = &report.latency_ms;
+    let rate = report
+        .rate
+        .map(|rate| format!(" (asked for {rate} req/s)"))
+        .unwrap_or_default();
     println!(
-        "{} requests ({} errors) in {:.1} s at concurrency {}: {:.1} req/s",
+        "{} requests ({} errors) in {:.1} s at concurrency {}: {:.1} req/s{rate}",
         report.requests, report.errors, report.duration_s, report.concurrency, report.qps
     );
     println!(

@@ -90,6 +90,11 @@ impl Command {
     pub fn prints_to_a_pipe(&self) -> bool {
         !matches!(self, Command::Serve(_) | Command::Bench(_))
     }
+
+    /// True for the long-running server.
+    pub fn is_server(&self) -> bool {
+        matches!(self, Command::Serve(_))
+    }
 }
 
 /// What went wrong, for the exit code and the message on stderr.

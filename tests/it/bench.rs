@@ -67,4 +67,56 @@ fn bench_reads_plain_text_questions_and_refuses_bad_arguments() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--concurrency"));
+    for rate in ["0", "-5", "NaN", "inf"] {
+        let output = run(
+            data.path(),
+            &[
+                "bench",
+                "--queries",
+                path.to_str().unwrap(),
+                &format!("--rate={rate}"),
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "--rate {rate}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("--rate"));
+    }
+}
+
+#[test]
+fn bench_at_a_rate_paces_requests_and_counts_latency_from_when_each_was_due() {
+    let data = demo_data_dir();
+    let queries = demo_kb().join("eval/questions.jsonl");
+    let bench = |rate: &str, concurrency: &str| {
+        json(
+            data.path(),
+            &[
+                "bench",
+                "--json",
+                "--queries",
+                queries.to_str().unwrap(),
+                "--rate",
+                rate,
+                "--concurrency",
+                concurrency,
+                "--duration",
+                "2",
+            ],
+        )
+    };
+
+    // Enough workers: 20 requests a second, never more, hardly fewer.
+    let paced = bench("20", "4");
+    assert_eq!(paced["rate"], 20.0);
+    assert_eq!(paced["errors"], 0);
+    let requests = paced["requests"].as_u64().unwrap();
+    assert!((30..=40).contains(&requests), "{paced}");
+
+    // One worker cannot answer 1000 a second: it falls further behind the schedule with every
+    // request, and latency counts that wait, so the median request took about half the run
+    // (a second), far longer than an answer itself (tens of milliseconds).
+    let behind = bench("1000", "1");
+    assert!(behind["qps"].as_f64().unwrap() < 1000.0, "{behind}");
+    let answer = behind["stages_ms"]["total"]["p50"].as_f64().unwrap();
+    let latency = behind["latency_ms"]["p50"].as_f64().unwrap();
+    assert!(latency > 4.0 * answer, "{behind}");
 }

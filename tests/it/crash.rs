@@ -1,7 +1,7 @@
 //! Issue 7: crash safety. An `import` is killed with SIGKILL at a random moment, again and again,
 //! and after every kill the data directory must open, every acknowledged batch must be whole,
 //! an unacknowledged one must be wholly there or wholly absent, and the text index must agree
-//! with the store.
+//! with the store. [`http`] does the same to a server taking editor writes.
 //!
 //! The KB moves between two states: the demo KB (`before`) and the demo after a delta that adds
 //! 200 FAQs with edges, deletes 50 FAQs (and their edges), deletes 20 edges and re-weights 20 more
@@ -20,6 +20,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
 use crate::common::*;
+
+mod http;
 
 const ADDED: usize = 200;
 const DELETED: usize = 50;
@@ -109,7 +111,7 @@ enum State {
 struct Scenario {
     data: PathBuf,
     delta: PathBuf,
-    exports: [Vec<Vec<u8>>; 2],
+    exports: [[Vec<u8>; 3]; 2],
     deleted: Vec<(String, String)>,
 }
 
@@ -134,13 +136,12 @@ impl Scenario {
     }
 }
 
-fn export(data: &Path) -> Vec<Vec<u8>> {
+/// `answergraph export`'s files: schema, nodes, edges.
+fn export(data: &Path) -> [Vec<u8>; 3] {
     let out = temp();
     ok(data, &["export", out.path().to_str().unwrap()]);
     ["schema.yaml", "nodes.jsonl", "edges.jsonl"]
-        .iter()
         .map(|f| std::fs::read(out.path().join(f)).unwrap())
-        .collect()
 }
 
 /// Runs an import to the end and returns how long the process took.

@@ -13,3 +13,4 @@ mod props;
 mod search;
 mod security;
 mod server;
+mod soak;

@@ -1,6 +1,7 @@
 //! The real `answergraph serve` on port 0 over a temporary copy of the demo KB, and a small
-//! blocking HTTP client for it. The server process is killed when the fixture is dropped; if the
-//! test is failing, the server's log is printed first.
+//! blocking HTTP client for it. The server can be stopped (SIGTERM or SIGKILL) and restarted on
+//! the same data directory. The server process is killed when the fixture is dropped; if the
+//! test is failing, the server's log (of every start) is printed first.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,9 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub data: TempDir,
+    config: Option<PathBuf>,
+    /// Extra environment variables, kept for restarts.
+    env: Vec<(String, String)>,
     stdout: Mutex<Receiver<String>>,
     log: PathBuf,
     _log_dir: TempDir,
@@ -93,27 +97,12 @@ impl Server {
     pub fn start_with(data: TempDir, config: Option<&Path>, env: &[(&str, &str)]) -> Server {
         let log_dir = temp();
         let log = log_dir.path().join("server.log");
-        let mut command = answergraph(data.path());
-        if let Some(config) = config {
-            command.arg("--config").arg(config);
-        }
-        let mut child = command
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("ANSWERGRAPH_KEYS", KEYS)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("the server starts");
-        let (sender, stdout) = mpsc::channel();
-        let pipe = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let config = config.map(Path::to_path_buf);
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (child, stdout) = launch(data.path(), config.as_deref(), &env, &log);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
@@ -123,20 +112,42 @@ impl Server {
             child,
             base: String::new(),
             data,
+            config,
+            env,
             stdout: Mutex::new(stdout),
             log,
             _log_dir: log_dir,
             agent,
         };
-        let listening = server.wait_for_line("listening on http://");
-        server.base = listening
+        server.wait_until_ready();
+        server
+    }
+
+    /// Starts the server again on the same data directory and configuration, once the previous
+    /// process has exited (see [`Server::wait_exit`]). The new process listens on a new port;
+    /// its log is appended to the old one.
+    pub fn restart(&mut self) {
+        let (child, stdout) = launch(
+            self.data.path(),
+            self.config.as_deref(),
+            &self.env,
+            &self.log,
+        );
+        self.child = child;
+        *self.stdout.lock().unwrap() = stdout;
+        self.wait_until_ready();
+    }
+
+    /// Reads the listening address, then waits until the KB has loaded.
+    fn wait_until_ready(&mut self) {
+        let listening = self.wait_for_line("listening on http://");
+        self.base = listening
             .trim_start_matches("listening on ")
             .split_whitespace()
             .next()
             .unwrap()
             .to_owned();
-        server.wait_for_line("ready: ");
-        server
+        self.wait_for_line("ready: ");
     }
 
     /// Waits (up to a minute) for a stdout line starting with `prefix`.
@@ -172,19 +183,8 @@ impl Server {
         key: Option<&str>,
         body: Option<(&str, Vec<u8>)>,
     ) -> Reply {
-        let authorization = key.map(|key| format!("Bearer {key}"));
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        if let Some(value) = &authorization {
-            headers.push(("Authorization", value));
-        }
-        let bytes = match body {
-            Some((content_type, bytes)) => {
-                headers.push(("Content-Type", content_type));
-                bytes
-            }
-            None => Vec::new(),
-        };
-        self.request(method, path, &headers, bytes)
+        self.try_call(method, path, key, body)
+            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}"))
     }
 
     /// Sends a request with an `Authorization` header of any form.
@@ -198,16 +198,48 @@ impl Server {
     }
 
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Reply {
+        self.try_request(method, path, headers, body)
+            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}"))
+    }
+
+    /// Like [`Server::call`], but a request that gets no complete response (the server died,
+    /// refused the connection) is an `Err` instead of a panic.
+    pub fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<Reply, ureq::Error> {
+        let authorization = key.map(|key| format!("Bearer {key}"));
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value));
+        }
+        let bytes = match body {
+            Some((content_type, bytes)) => {
+                headers.push(("Content-Type", content_type));
+                bytes
+            }
+            None => Vec::new(),
+        };
+        self.try_request(method, path, &headers, bytes)
+    }
+
+    fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<Reply, ureq::Error> {
         let mut request = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = self
-            .agent
-            .run(request.body(body).unwrap())
-            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}"));
+        let mut response = self.agent.run(request.body(body).unwrap())?;
         let headers = response
             .headers()
             .iter()
@@ -223,15 +255,14 @@ impl Server {
             .body_mut()
             .with_config()
             .limit(256 * 1024 * 1024)
-            .read_to_vec()
-            .unwrap();
-        Reply {
+            .read_to_vec()?;
+        Ok(Reply {
             status: response.status().as_u16(),
             content_type,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
             bytes,
-        }
+        })
     }
 
     pub fn get(&self, path: &str, key: Option<&str>) -> Reply {
@@ -273,6 +304,16 @@ impl Server {
         assert!(status.success());
     }
 
+    /// Sends SIGKILL without waiting: the process gets no chance to finish a request, flush or
+    /// clean up.
+    pub fn signal_kill(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-KILL", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     /// Waits (up to 60 s) for the process to exit on its own.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -298,6 +339,43 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Spawns `answergraph serve` on `data` with stderr appended to `log`; returns the process and
+/// a channel carrying its stdout lines.
+fn launch(
+    data: &Path,
+    config: Option<&Path>,
+    env: &[(String, String)],
+    log: &Path,
+) -> (Child, Receiver<String>) {
+    let mut command = answergraph(data);
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let mut child = command
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("ANSWERGRAPH_KEYS", KEYS)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("the server starts");
+    let (sender, stdout) = mpsc::channel();
+    let pipe = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, stdout)
 }
 
 /// Percent-encodes a node id for a URL path (`/` → `%2F`).
