@@ -376,7 +376,12 @@ test('graph: a neighbourhood, expanded on click, filtered by relation', async ({
   await page.locator('input[name=rel][value=belongs_to]').check();
   await page.getByTestId('graph-show').click();
   await page.waitForURL(/rel=belongs_to/);
-  await graph.locator('svg.graph').waitFor();
+  // The filtered graph replaces the old one asynchronously: wait until only `belongs_to` edges
+  // are drawn (a timeout fails the test), then check them.
+  await page.waitForFunction(() => {
+    const titles = [...document.querySelectorAll('[data-testid=graph] line.edge title')];
+    return titles.length > 0 && titles.every((t) => t.textContent.includes('belongs_to'));
+  });
   const labels = await graph.locator('line.edge title').allTextContents();
   assert.ok(labels.length > 0 && labels.every((l) => l.includes('belongs_to')), labels.join('\n'));
 });
