@@ -7,8 +7,9 @@ For each KB size: generate it (gen-kb, seed 1; `demo` is kg_data/demo), import i
 dir (nodes/s including embedding), re-import it unchanged (nodes/s), start `serve` and time it to
 `ready:` (cold start: no re-embedding), measure the bare query-embedding time and answer latency
 in process with the query cache off, then single-client and concurrent HTTP load with `bench --url`
-(concurrency 1, 4, 16, 64), and the server's resident memory after the load. Prints one JSON object
-and a Markdown table. Run it on an otherwise idle machine: it measures wall-clock time.
+(concurrency 1, 4, 16, 64), and the server's resident memory after the load. Prints the results as
+JSON (one object per size) and as the Markdown tables of BENCHMARKS.md. Run it on an otherwise
+idle machine: it measures wall-clock time.
 """
 import argparse
 import json
