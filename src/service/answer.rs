@@ -128,7 +128,7 @@ pub struct AnswerResponse {
 
 /// Confidence below which no answer is given and a human is recommended (until `tune` sets one
 /// for the KB).
-pub const DEFAULT_THRESHOLD: f32 = 0.31;
+pub const DEFAULT_THRESHOLD: f32 = 0.35;
 const ALTERNATIVES: usize = 5;
 
 fn now_ms() -> i64 {
@@ -194,7 +194,11 @@ impl KnowledgeBase {
         let normalized = normalize(question);
         let lang = detect_lang(&normalized);
         let links = snapshot.linker.link(&normalized);
-        let cues = snapshot.linker.cues_outside(&normalized, &links);
+        let cues = snapshot
+            .linker
+            .cues_outside(&normalized, &links, &|slot, kind| {
+                snapshot.node_at(slot).kind.as_str() == kind
+            });
         let kb_settings = self.kb_settings();
         let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
         let anchors = anchors(&links, &context, &cues);

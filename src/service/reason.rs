@@ -98,6 +98,10 @@ features! {
     complete_graph_answer,
     /// A node not reached by a complete path in a question asking along relations.
     off_path_in_relational_question,
+    /// Hops of the shortest walk to the node from any named entity (/ 3): with two entities
+    /// named ("the warranty on the bulbs that need the h2 hub"), the answer is usually close to
+    /// one of them even when the path covering every cue is long.
+    path_shortest_hops,
 }
 
 pub const F: usize = FEATURES.len();
@@ -127,10 +131,10 @@ impl Default for Reasoner {
 }
 
 const DEFAULT_WEIGHTS: [f32; F] = [
-    5.447, 1.107, 1.229, 1.325, 4.332, -0.606, 4.408, -2.757, 0.97, -0.97, 0.438, 2.223, 0.741,
-    2.072, 0.033, 2.128, 1.125, 1.965, 1.738, 0.492, -3.83, -0.228, 1.0, -1.371,
+    4.937, 1.417, 0.963, 1.512, 4.240, -0.011, 4.793, -2.963, 1.129, -1.129, 0.604, 1.444, 1.240,
+    2.238, -0.060, 2.945, 0.648, 2.121, 1.854, 0.478, -3.428, -0.008, 1.655, -1.511, -1.550,
 ];
-const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.095, 0.792, -1.302, 5.983, 6.452, 8.76, -6.892];
+const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.132, 0.745, -1.606, 5.539, 6.245, 8.384, -6.617];
 /// Inputs of the confidence calibration.
 pub const CALIBRATION: usize = 7;
 
@@ -395,6 +399,8 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
     };
     let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
     let mut reached_from: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
+    let mut shortest: FxHashMap<u32, usize> = FxHashMap::default();
+    let relational = !cued.is_empty();
     for anchor in evidence.anchors.iter().take(MAX_ANCHORS) {
         // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
         // names echo the question): many paths into one hub cannot crowd out the rest.
@@ -451,6 +457,8 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                 };
                 let end = path.end();
                 reached_from.entry(end).or_default().insert(anchor.slot);
+                let hops = shortest.entry(end).or_insert(usize::MAX);
+                *hops = (*hops).min(path.hops());
                 let better = paths
                     .get(&end)
                     .is_none_or(|best| summary.rank_key() > best.rank_key());
@@ -481,7 +489,6 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
     let (lexical, dense_q, dense_t) = (ranks(0), ranks(1), ranks(2));
     let lexical_top = legs[0].hits.first().map_or(1.0, |h| h.1.max(1e-6));
     let named: FxHashMap<u32, &Anchor> = evidence.anchors.iter().map(|a| (a.slot, a)).collect();
-    let relational = !cued.is_empty();
     let walked = evidence.anchors.len().clamp(1, MAX_ANCHORS) as f32;
 
     slots
@@ -511,12 +518,16 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     .fold(0.0, f32::max),
                 named: direct,
                 from_context: context,
+                // A vague cue ("how long" fits eleven duration attributes) says less than a
+                // specific one ("price").
                 holds_attribute_asked: if attribute.is_some() {
-                    direct.max(context).max(0.5)
+                    direct.max(context).max(0.5) / (attributes.len() as f32).sqrt()
                 } else {
                     0.0
                 },
-                named_in_relational_question: if relational { direct } else { 0.0 },
+                // What the conversation is about is no more the answer to a relational
+                // follow-up ("what's the replacement for it") than a named entity is.
+                named_in_relational_question: if relational { direct.max(context) } else { 0.0 },
                 kind_asked: f32::from(u8::from(
                     !kinds.is_empty() && kinds.contains(node.kind.as_str()),
                 )),
@@ -544,10 +555,17 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                     .map_or(0.0, |a| a.len() as f32 / walked);
                 f.path_explains_rest_of_question = summary.explained;
                 f.path_hops = summary.path.hops() as f32 / 3.0;
+                f.path_shortest_hops = shortest.get(&slot).map_or(0.0, |h| *h as f32 / 3.0);
+                // Complete: every asked relation walked, ending where the question points — along
+                // an asked relation, or at the kind asked for ("what warranty does the hub the c3
+                // needs have" ends with an uncued step into a warranty).
                 let complete = relational
                     && summary.covered == cued.len()
-                    && summary.last_cued
-                    && (kinds.is_empty() || kinds.contains(node.kind.as_str()));
+                    && if kinds.is_empty() {
+                        summary.last_cued
+                    } else {
+                        kinds.contains(node.kind.as_str())
+                    };
                 if complete {
                     f.complete_graph_answer = 0.5 + 0.5 * summary.explained;
                 }

@@ -2,7 +2,7 @@
 //! relation, node kind or attribute a question asks about). Everything is driven by data — node
 //! names and aliases, the schema's phrases and the lexicon — so a new KB needs no code.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -259,6 +259,11 @@ impl Linker {
         };
         let all =
             |phrases: &Phrases| -> Vec<String> { phrases.values().flatten().cloned().collect() };
+        let kind_words: HashSet<String> = schema
+            .kinds
+            .iter()
+            .flat_map(|k| k.name.as_str().split('_').map(str::to_owned))
+            .collect();
         for (i, rel) in schema.relations.iter().enumerate() {
             // A phrase of function words only ("about", "has", "is a") appears in questions that
             // ask along no relation at all ("tell me about the X300"): it is no cue.
@@ -267,6 +272,17 @@ impl Linker {
                 .filter(|p| !only_function_words(p))
             {
                 add(&phrase, CueTarget::Relation(i as RelId));
+            }
+            // The relation's own names are what editors call it, and customers use the same
+            // verbs ("is the b2 covered", "what replaced the x100"): `covered_by` cues on
+            // "covered", `replaced_by` on "replaced". Kind names ("product" of `has_product`) and
+            // function words ("by", "to") say nothing about the relation.
+            for name in std::iter::once(&rel.name).chain(rel.inverse.as_ref()) {
+                for word in name.as_str().split('_') {
+                    if word.len() > 3 && !kind_words.contains(word) && !only_function_words(word) {
+                        add(word, CueTarget::Relation(i as RelId));
+                    }
+                }
             }
         }
         for kind in &schema.kinds {
@@ -487,20 +503,40 @@ impl Linker {
     /// Cue words inside an entity's name (套餐 in "家庭安心套餐", "return" in "Return Shield")
     /// name the entity, not what the question asks for: pass the mentions found by
     /// [`Linker::link`] to have relation, kind and attribute cues inside them ignored.
-    pub fn cues_outside(&self, normalized: &str, mentions: &[Link]) -> Cues {
-        let inside = |start: usize, end: usize| {
-            mentions
-                .iter()
-                .any(|m| m.exact && m.start <= start && end <= m.end)
+    /// The exception is a kind word naming the mentioned node's own kind: "return" in "x300
+    /// return window" (an alias of the return policy) says the customer asks about a policy —
+    /// `is_kind(slot, kind)` tells whether a linked node is of a kind.
+    pub fn cues_outside(
+        &self,
+        normalized: &str,
+        mentions: &[Link],
+        is_kind: &dyn Fn(u32, &str) -> bool,
+    ) -> Cues {
+        let ignored = |start: usize, end: usize, target: &CueTarget| {
+            let structural = matches!(
+                target,
+                CueTarget::Relation(_) | CueTarget::Kind(_) | CueTarget::Attribute(_)
+            );
+            structural
+                && mentions.iter().any(|m| {
+                    m.exact
+                        && m.start <= start
+                        && end <= m.end
+                        && !matches!(target, CueTarget::Kind(kind) if is_kind(m.slot, kind))
+                })
         };
-        self.cues_where(normalized, &inside)
+        self.cues_where(normalized, &ignored)
     }
 
     pub fn cues(&self, normalized: &str) -> Cues {
-        self.cues_where(normalized, &|_, _| false)
+        self.cues_where(normalized, &|_, _, _| false)
     }
 
-    fn cues_where(&self, normalized: &str, in_mention: &dyn Fn(usize, usize) -> bool) -> Cues {
+    fn cues_where(
+        &self,
+        normalized: &str,
+        ignored: &dyn Fn(usize, usize, &CueTarget) -> bool,
+    ) -> Cues {
         let mut cues = Cues::default();
         let Some(automaton) = &self.cues else {
             return cues;
@@ -523,13 +559,8 @@ impl Linker {
             }
             let start = text.source[found.start()];
             let end = text.source[found.end()];
-            let named = in_mention(start, end);
             for target in &self.cue_targets[index] {
-                let structural = matches!(
-                    target,
-                    CueTarget::Relation(_) | CueTarget::Kind(_) | CueTarget::Attribute(_)
-                );
-                if named && structural {
+                if ignored(start, end, target) {
                     continue;
                 }
                 match target {
@@ -768,5 +799,58 @@ mod tests {
         assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
         let cues = linker.cues(&normalize("is the X200 covered by the warranty"));
         assert_eq!(cues.relations.len(), 1, "stemmed phrase `cover by` matches");
+    }
+
+    #[test]
+    fn relation_names_are_cues_but_kind_and_function_words_are_not() {
+        let nodes: Vec<Arc<Node>> = Vec::new();
+        let schema = Schema::parse_yaml(
+            "kinds: [product, part]\nrelations:\n  - name: replaced_by\n    from: [product]\n    to: [product]\n    inverse: replaces\n  - name: has_part\n    from: [product]\n    to: [part]\n",
+            "s",
+        )
+        .unwrap();
+        let linker = Linker::build(&nodes, &schema);
+        for question in ["what replaced the old one", "is there a replacement"] {
+            let cues = linker.cues(&normalize(question));
+            assert_eq!(cues.relations.len(), 1, "{question}: {cues:?}");
+            assert_eq!(cues.relations[0].0, 0, "{question}");
+        }
+        // "has" is a function word and "part" names a kind: neither cues `has_part`.
+        let cues = linker.cues(&normalize("which part has it"));
+        assert!(cues.relations.is_empty(), "{cues:?}");
+    }
+
+    #[test]
+    fn a_kind_word_inside_a_mention_counts_only_for_a_node_of_that_kind() {
+        let nodes = parse_nodes_jsonl(
+            r#"{"id":"policy/r30","kind":"policy","name":"30-Day Return Policy","aliases":["return window"]}
+{"id":"plan/rs","kind":"plan","name":"Return Shield"}
+{"id":"product/x3","kind":"product","name":"X3"}"#,
+            "n.jsonl",
+        );
+        assert!(nodes.errors.is_empty());
+        let nodes: Vec<Arc<Node>> = nodes.items.into_iter().map(|l| Arc::new(l.item)).collect();
+        let schema = Schema::parse_yaml(
+            "kinds:\n  - name: product\n  - name: plan\n  - name: policy\n    phrases: {en: [\"return\"]}\n",
+            "s",
+        )
+        .unwrap();
+        let linker = Linker::build(&nodes, &schema);
+        let kinds = |question: &str| {
+            let normalized = normalize(question);
+            let links = linker.link(&normalized);
+            linker
+                .cues_outside(&normalized, &links, &|slot, kind| {
+                    nodes[slot as usize].kind.as_str() == kind
+                })
+                .kinds
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
+        // "return window" names the return policy: the customer asks about a policy.
+        assert_eq!(kinds("x3 return window"), ["policy"]);
+        // "Return Shield" is a plan: its "return" says nothing about what is asked.
+        assert!(kinds("does return shield cover the x3").is_empty());
     }
 }

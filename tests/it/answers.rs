@@ -278,6 +278,10 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
         ("LOS light is red, how to fix", "fix/check-fibre-cable"),
         ("can i upgrade to a quicker package", "faq/change-plan"),
         ("网费怎么交", "faq/zh-pay-bill"),
+        // A relation's own name is a cue ("shipped" of `shipped_in`, no phrase says it).
+        ("which plan is the mesh pod shipped in", "plan/fiber-1000"),
+        // "fee" names the policy's kind inside its name: the plan is not what is asked.
+        ("F500 early termination fee", "policy/early-termination"),
     ] {
         let response = ask(data.path(), question);
         assert_eq!(
@@ -286,6 +290,18 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
             "{question}: {response}"
         );
     }
+    // What a relational follow-up refers back to is where the walk starts, not the answer.
+    ask_in(data.path(), "isp-modem", "tell me about the NX modem");
+    let rules = ask_in(
+        data.path(),
+        "isp-modem",
+        "what are the rules for returning it",
+    );
+    assert_eq!(
+        answer_id(&rules),
+        Some("policy/equipment-return"),
+        "{rules}"
+    );
     let fast = ask(data.path(), "how fast is F1000");
     assert_eq!(fast["answer"]["attribute"]["value"], "1000");
     let out_of_scope = ask(data.path(), "do you sell mobile phones");
