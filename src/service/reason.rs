@@ -131,10 +131,10 @@ impl Default for Reasoner {
 }
 
 const DEFAULT_WEIGHTS: [f32; F] = [
-    4.937, 1.417, 0.963, 1.512, 4.240, -0.011, 4.793, -2.963, 1.129, -1.129, 0.604, 1.444, 1.240,
-    2.238, -0.060, 2.945, 0.648, 2.121, 1.854, 0.478, -3.428, -0.008, 1.655, -1.511, -1.550,
+    4.988, 1.297, 0.983, 1.562, 4.198, -0.426, 4.452, -2.862, 1.086, -1.086, 0.654, 1.394, 1.222,
+    2.188, 0.130, 2.964, 0.670, 2.229, 1.774, 0.447, -3.430, -0.038, 1.623, -1.511, -1.462,
 ];
-const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.132, 0.745, -1.606, 5.539, 6.245, 8.384, -6.617];
+const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.176, 0.771, -1.420, 5.643, 6.000, 8.901, -7.442];
 /// Inputs of the confidence calibration.
 pub const CALIBRATION: usize = 7;
 
@@ -519,9 +519,9 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                 named: direct,
                 from_context: context,
                 // A vague cue ("how long" fits eleven duration attributes) says less than a
-                // specific one ("price").
+                // specific one ("price", or "电池多大" for the few battery ones).
                 holds_attribute_asked: if attribute.is_some() {
-                    direct.max(context).max(0.5) / (attributes.len() as f32).sqrt()
+                    direct.max(context).max(0.5) * (2.0 / (attributes.len() as f32).sqrt()).min(1.0)
                 } else {
                     0.0
                 },
