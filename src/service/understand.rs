@@ -124,6 +124,9 @@ pub struct Lexicon {
     human_request: Phrases,
     negative: Phrases,
     anaphora: Phrases,
+    /// Words that ask which thing ("which", "哪个"): a kind named right after one is the kind
+    /// asked for.
+    question_words: Phrases,
     attribute_hints: Vec<AttributeHint>,
 }
 
@@ -150,6 +153,7 @@ enum CueTarget {
     Human,
     Negative,
     Anaphora,
+    QuestionWord,
 }
 
 struct Surface {
@@ -326,6 +330,9 @@ impl Linker {
         }
         for phrase in all(&lexicon.anaphora) {
             add(&phrase, CueTarget::Anaphora);
+        }
+        for phrase in all(&lexicon.question_words) {
+            add(&phrase, CueTarget::QuestionWord);
         }
         let mut cue_phrases: Vec<String> = cue_map.keys().map(|p| p.trim().to_owned()).collect();
         cue_phrases.sort();
@@ -541,6 +548,7 @@ impl Linker {
         let Some(automaton) = &self.cues else {
             return cues;
         };
+        let mut asks: Vec<usize> = Vec::new();
         let text = cue_text(normalized);
         let chars: Vec<char> = text.text.chars().collect();
         let char_at: Vec<usize> = {
@@ -570,8 +578,31 @@ impl Linker {
                     CueTarget::Human => cues.human_request = true,
                     CueTarget::Negative => cues.negative_hits += 1,
                     CueTarget::Anaphora => cues.anaphora = true,
+                    CueTarget::QuestionWord => asks.push(end),
                 }
             }
+        }
+        // "what policy applies to the device that …", "家庭安心套餐送什么设备": of several kinds
+        // named, the one right after the question word is the one asked for.
+        let source: Vec<char> = normalized.chars().collect();
+        let asked_right_after = |ask_end: usize, cue_start: usize| {
+            let Some(gap) = source.get(ask_end..cue_start) else {
+                return false;
+            };
+            let latin_words = gap
+                .split(|c| c.is_whitespace() || is_han(*c))
+                .filter(|w| !w.is_empty())
+                .count();
+            latin_words <= 1 && gap.iter().filter(|c| is_han(**c)).count() <= 2
+        };
+        let asked: Vec<(String, usize)> = cues
+            .kinds
+            .iter()
+            .filter(|(_, start)| asks.iter().any(|&end| asked_right_after(end, *start)))
+            .cloned()
+            .collect();
+        if !asked.is_empty() {
+            cues.kinds = asked;
         }
         cues.relations.sort();
         cues.relations.dedup_by_key(|(rel, _)| *rel);
@@ -799,6 +830,27 @@ mod tests {
         assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
         let cues = linker.cues(&normalize("is the X200 covered by the warranty"));
         assert_eq!(cues.relations.len(), 1, "stemmed phrase `cover by` matches");
+    }
+
+    #[test]
+    fn the_kind_after_a_question_word_is_the_kind_asked_for() {
+        let (linker, _) = linker();
+        let kinds = |question: &str| -> Vec<String> {
+            linker
+                .cues(&normalize(question))
+                .kinds
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        assert_eq!(kinds("which policy applies to this product"), ["policy"]);
+        assert_eq!(
+            kinds("what kind of product does the policy cover"),
+            ["product"]
+        );
+        assert_eq!(kinds("这个 product 适用什么 policy"), ["policy"]);
+        // No question word: every kind named stays a candidate.
+        assert_eq!(kinds("product policy please"), ["policy", "product"]);
     }
 
     #[test]

@@ -282,6 +282,12 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
         ("which plan is the mesh pod shipped in", "plan/fiber-1000"),
         // "fee" names the policy's kind inside its name: the plan is not what is asked.
         ("F500 early termination fee", "policy/early-termination"),
+        // Of the two kinds named, the one after "what" is asked for; the walk ends at it by a
+        // relation the question does not name.
+        (
+            "what policy applies to the device that comes with fiber 500",
+            "policy/equipment-return",
+        ),
     ] {
         let response = ask(data.path(), question);
         assert_eq!(
