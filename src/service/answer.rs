@@ -193,8 +193,8 @@ impl KnowledgeBase {
         let stage = Instant::now();
         let normalized = normalize(question);
         let lang = detect_lang(&normalized);
-        let links = snapshot.linker.link(&normalized);
-        let cues = snapshot.linker.cues_outside(&normalized, &links);
+        let links = snapshot.linker().link(&normalized);
+        let cues = snapshot.linker().cues_outside(&normalized, &links);
         let kb_settings = self.kb_settings();
         let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
         let anchors = anchors(&links, &context, &cues);

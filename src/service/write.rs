@@ -294,6 +294,7 @@ impl KnowledgeBase {
             },
             dim: self.embedder.dim(),
             text: searcher,
+            linker_up_front: self.linker_up_front,
         });
         self.current.store(Arc::new(next));
         outcome.kb_version = kb_version;
