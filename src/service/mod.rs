@@ -270,8 +270,11 @@ impl KnowledgeBase {
             linker_up_front: purpose == Purpose::Answer,
         });
         phase("snapshot built");
-        // Load the Chinese segmentation dictionary now rather than in the first question.
-        snapshot.text.word_terms("预热分词词典");
+        // Load the Chinese segmentation dictionary now rather than in the first question (a
+        // process that only writes may never need it).
+        if purpose == Purpose::Answer {
+            snapshot.text.word_terms("预热分词词典");
+        }
         let kb = KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
             sessions,

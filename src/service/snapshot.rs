@@ -236,9 +236,10 @@ impl Snapshot {
         }
     }
 
-    /// Every edge, in (from, rel, to) order.
-    pub fn edges(&self) -> Vec<Edge> {
-        let mut edges: Vec<Edge> = (0..self.nodes.len() as u32)
+    /// Every edge, in no particular order (cheaper than [`Snapshot::edges`] where order does
+    /// not matter: sorting 270k edges by their ids takes a noticeable part of a re-import).
+    pub fn edges_unordered(&self) -> impl Iterator<Item = Edge> + '_ {
+        (0..self.nodes.len() as u32)
             .flat_map(|slot| {
                 self.graph
                     .steps_from(slot)
@@ -246,7 +247,11 @@ impl Snapshot {
                     .map(move |s| (slot, s.rel, s.to))
             })
             .map(|(from, rel, to)| self.edge_at(from, rel, to))
-            .collect();
+    }
+
+    /// Every edge, in (from, rel, to) order.
+    pub fn edges(&self) -> Vec<Edge> {
+        let mut edges: Vec<Edge> = self.edges_unordered().collect();
         edges.sort_by(|a, b| {
             (&a.from, a.rel.as_str(), &a.to).cmp(&(&b.from, b.rel.as_str(), &b.to))
         });
@@ -358,7 +363,7 @@ impl<'a> SnapshotView<'a> {
     pub fn new(snapshot: &'a Snapshot, touched: &[NodeId], keys: &[EdgeKey], all: bool) -> Self {
         let mut edges = HashMap::new();
         if all {
-            for edge in snapshot.edges() {
+            for edge in snapshot.edges_unordered() {
                 edges.insert(edge.key(), edge);
             }
         } else {
