@@ -154,8 +154,8 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 let normalized = normalize(&next());
                 (
-                    snapshot.linker.link(&normalized),
-                    snapshot.linker.cues(&normalized),
+                    snapshot.linker().link(&normalized),
+                    snapshot.linker().cues(&normalized),
                 )
             })
         });

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::config::Settings;
-use crate::service::KnowledgeBase;
+use crate::service::{KnowledgeBase, Purpose};
 use crate::store::Provenance;
 
 use super::progress::Bars;
@@ -27,7 +27,8 @@ pub struct Args {
 
 pub fn run(args: Args, settings: &Settings) -> CliResult {
     let bars = Bars::default();
-    let kb = KnowledgeBase::open(settings, &bars)?;
+    // An import answers nothing: the entity linker is left to first use.
+    let kb = KnowledgeBase::open_for(settings, Purpose::Write, &bars)?;
     let provenance = Provenance {
         actor: args.actor.clone(),
         source: args.path.display().to_string(),

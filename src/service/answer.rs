@@ -193,9 +193,9 @@ impl KnowledgeBase {
         let stage = Instant::now();
         let normalized = normalize(question);
         let lang = detect_lang(&normalized);
-        let links = snapshot.linker.link(&normalized);
+        let links = snapshot.linker().link(&normalized);
         let cues = snapshot
-            .linker
+            .linker()
             .cues_outside(&normalized, &links, &|slot, kind| {
                 snapshot.node_at(slot).kind.as_str() == kind
             });

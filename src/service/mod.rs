@@ -84,6 +84,17 @@ pub struct KnowledgeBase {
     write_lock: Mutex<()>,
     query_cache: QueryCache,
     sessions: sessions::Sessions,
+    /// Whether snapshots are built ready to answer (entity linker included) or build the linker
+    /// on first use, for a process that only writes.
+    linker_up_front: bool,
+}
+
+/// What a process opens the KB for: answering questions needs every snapshot complete before it
+/// is published; a process that only writes (an import) can leave the entity linker to first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Answer,
+    Write,
 }
 
 impl KnowledgeBase {
@@ -93,6 +104,16 @@ impl KnowledgeBase {
     /// ([`ServiceError::Busy`]), the model files are missing or corrupt ([`ServiceError::Model`],
     /// naming the fix) or the store cannot be read.
     pub fn open(settings: &Settings, progress: &dyn Progress) -> Result<KnowledgeBase> {
+        Self::open_for(settings, Purpose::Answer, progress)
+    }
+
+    /// Like [`KnowledgeBase::open`], for `purpose`: a KB opened to [`Purpose::Write`] builds
+    /// the entity linker only if a question is asked.
+    pub fn open_for(
+        settings: &Settings,
+        purpose: Purpose,
+        progress: &dyn Progress,
+    ) -> Result<KnowledgeBase> {
         let files = ModelFiles::locate(&settings.models_dir(), &settings.models.name)?;
         let (id, dim) = (files.manifest.id.clone(), files.manifest.dim);
         let workers = settings.models.workers;
@@ -119,7 +140,7 @@ impl KnowledgeBase {
                 Ok(Arc::new(embedder) as Arc<dyn Embedder>)
             }),
         };
-        let opened = Self::open_pending(settings, pending, progress);
+        let opened = Self::open_pending(settings, pending, purpose, progress);
         if opened.is_err() {
             if let Some(loading) = loader.lock().take() {
                 let _ = loading.join();
@@ -139,12 +160,13 @@ impl KnowledgeBase {
             dim: embedder.dim(),
             load: Box::new(move || Ok(embedder)),
         };
-        Self::open_pending(settings, pending, progress)
+        Self::open_pending(settings, pending, Purpose::Answer, progress)
     }
 
     fn open_pending(
         settings: &Settings,
         pending: PendingEmbedder,
+        purpose: Purpose,
         progress: &dyn Progress,
     ) -> Result<KnowledgeBase> {
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| ServiceError::Input {
@@ -245,10 +267,14 @@ impl KnowledgeBase {
             vectors,
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
+            linker_up_front: purpose == Purpose::Answer,
         });
         phase("snapshot built");
-        // Load the Chinese segmentation dictionary now rather than in the first question.
-        snapshot.text.word_terms("预热分词词典");
+        // Load the Chinese segmentation dictionary now rather than in the first question (a
+        // process that only writes may never need it).
+        if purpose == Purpose::Answer {
+            snapshot.text.word_terms("预热分词词典");
+        }
         let kb = KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
             sessions,
@@ -259,10 +285,12 @@ impl KnowledgeBase {
             current: ArcSwap::from_pointee(snapshot),
             kb_settings: ArcSwap::from_pointee(kb_settings),
             write_lock: Mutex::new(()),
+            linker_up_front: purpose == Purpose::Answer,
         };
         if save {
             kb.save_derived();
         }
+        release_freed_memory();
         Ok(kb)
     }
 
@@ -322,3 +350,17 @@ impl KnowledgeBase {
         Ok(self.store.flush()?)
     }
 }
+
+/// Hands the memory freed while loading (records read from the store, the linker's build
+/// tables) back to the operating system. glibc keeps freed memory for reuse, and after a large
+/// KB is opened that was about a sixth of the server's resident size, never used again.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}

@@ -2,6 +2,10 @@
 //! indexes, a text-index searcher and the entity linker. Readers take an `Arc<Snapshot>` and see
 //! exactly one KB version for as long as they hold it; a write builds the next snapshot beside it
 //! and publishes it with one pointer swap.
+//!
+//! The entity linker is the slowest part to build on a large KB and only answering needs it, so
+//! a snapshot built for a process that only writes (`answergraph import`) builds it on first use;
+//! one that answers builds it up front, beside the graph and vector indexes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -41,7 +45,7 @@ pub struct Snapshot {
     pub question_vectors: VectorIndex,
     /// Text vectors (at most one per node).
     pub text_vectors: VectorIndex,
-    pub linker: Linker,
+    linker: OnceLock<Linker>,
     /// Analysed terms of each node's name and aliases, computed on first use.
     name_terms: Vec<OnceLock<Box<[String]>>>,
     /// Analysed terms of each node's body, computed on first use.
@@ -74,11 +78,14 @@ pub struct SnapshotParts {
     pub vectors: Vectors,
     pub dim: usize,
     pub text: TextSearcher,
+    /// Build the entity linker now (on a second thread) rather than on first use.
+    pub linker_up_front: bool,
 }
 
 impl Snapshot {
     /// Builds every derived structure. The entity linker (the slowest part on large KBs) is
-    /// built on a second thread while the graph and vector indexes are assembled.
+    /// built on a second thread while the graph and vector indexes are assembled, or on first
+    /// use unless `linker_up_front`.
     pub fn build(parts: SnapshotParts) -> Snapshot {
         let SnapshotParts {
             kb_version,
@@ -88,19 +95,12 @@ impl Snapshot {
             vectors,
             dim,
             text,
+            linker_up_front,
         } = parts;
         let (nodes, metas): (Vec<Arc<Node>>, Vec<NodeMeta>) = nodes.into_iter().unzip();
         let (linker, (slots, graph, edge_extras, question_vectors, text_vectors)) =
             std::thread::scope(|scope| {
-                let linker = scope.spawn(|| {
-                    let started = std::time::Instant::now();
-                    let linker = Linker::build(&nodes, &schema);
-                    tracing::debug!(
-                        ms = started.elapsed().as_millis() as u64,
-                        "entity linker built"
-                    );
-                    linker
-                });
+                let linker = linker_up_front.then(|| scope.spawn(|| build_linker(&nodes, &schema)));
                 let slots: HashMap<NodeId, u32> = nodes
                     .iter()
                     .enumerate()
@@ -115,7 +115,9 @@ impl Snapshot {
                     text_lists = text.centroids().map_or(0, |c| c.len()),
                     "vector indexes"
                 );
-                let linker = linker.join().expect("the linker build does not panic");
+                let linker = linker
+                    .map(|build| build.join().expect("the linker build does not panic"))
+                    .map_or_else(OnceLock::new, OnceLock::from);
                 (linker, (slots, graph, edge_extras, questions, text))
             });
         let name_terms = (0..nodes.len()).map(|_| OnceLock::new()).collect();
@@ -137,6 +139,12 @@ impl Snapshot {
             text_terms,
             compact_forms,
         }
+    }
+
+    /// The entity linker of this KB version, built now if it was not built with the snapshot.
+    pub fn linker(&self) -> &Linker {
+        self.linker
+            .get_or_init(|| build_linker(&self.nodes, &self.schema))
     }
 
     /// The node's name and aliases in compact form ([`compact_str`]).
@@ -228,9 +236,10 @@ impl Snapshot {
         }
     }
 
-    /// Every edge, in (from, rel, to) order.
-    pub fn edges(&self) -> Vec<Edge> {
-        let mut edges: Vec<Edge> = (0..self.nodes.len() as u32)
+    /// Every edge, in no particular order (cheaper than [`Snapshot::edges`] where order does
+    /// not matter: sorting 270k edges by their ids takes a noticeable part of a re-import).
+    pub fn edges_unordered(&self) -> impl Iterator<Item = Edge> + '_ {
+        (0..self.nodes.len() as u32)
             .flat_map(|slot| {
                 self.graph
                     .steps_from(slot)
@@ -238,7 +247,11 @@ impl Snapshot {
                     .map(move |s| (slot, s.rel, s.to))
             })
             .map(|(from, rel, to)| self.edge_at(from, rel, to))
-            .collect();
+    }
+
+    /// Every edge, in (from, rel, to) order.
+    pub fn edges(&self) -> Vec<Edge> {
+        let mut edges: Vec<Edge> = self.edges_unordered().collect();
         edges.sort_by(|a, b| {
             (&a.from, a.rel.as_str(), &a.to).cmp(&(&b.from, b.rel.as_str(), &b.to))
         });
@@ -259,6 +272,16 @@ impl Snapshot {
                 meta: meta.clone(),
             })
     }
+}
+
+fn build_linker(nodes: &[Arc<Node>], schema: &Schema) -> Linker {
+    let started = std::time::Instant::now();
+    let linker = Linker::build(nodes, schema);
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "entity linker built"
+    );
+    linker
 }
 
 fn sorted_terms(terms: impl Iterator<Item = String>) -> Box<[String]> {
@@ -340,7 +363,7 @@ impl<'a> SnapshotView<'a> {
     pub fn new(snapshot: &'a Snapshot, touched: &[NodeId], keys: &[EdgeKey], all: bool) -> Self {
         let mut edges = HashMap::new();
         if all {
-            for edge in snapshot.edges() {
+            for edge in snapshot.edges_unordered() {
                 edges.insert(edge.key(), edge);
             }
         } else {

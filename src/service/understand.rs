@@ -156,21 +156,112 @@ enum CueTarget {
     QuestionWord,
 }
 
-struct Surface {
-    targets: Vec<u32>,
-    length: usize,
-}
-
 /// Finds entity mentions and cues in questions. Built once per KB version.
 pub struct Linker {
-    entities: Option<AhoCorasick>,
-    surfaces: Vec<Surface>,
-    surface_texts: Vec<String>,
-    /// Deletion neighbourhood (distance 1) of each surface, for typo tolerance.
+    /// Every name and alias in compact form, sorted, with the nodes each names.
+    surfaces: Surfaces,
+    /// Deletion neighbourhood (distance 1) of each surface for typo tolerance: (hash of a
+    /// variant, surface), sorted. Hash collisions only add candidates that the edit distance
+    /// check then rejects.
     fuzzy: Vec<(u64, u32)>,
     cues: Option<AhoCorasick>,
     cue_targets: Vec<Vec<CueTarget>>,
     cue_latin: Vec<bool>,
+}
+
+/// Sorted surface forms packed into one buffer, with the nodes each names (both as offset
+/// tables), searched for the leftmost-longest match by narrowing the sorted range one byte at a
+/// time. Hundreds of thousands of names cost a few bytes each and build in one sort, where an
+/// Aho-Corasick automaton over them took seconds and tens of megabytes.
+struct Surfaces {
+    text: String,
+    /// `text[ends[i - 1]..ends[i]]` is surface `i` (from 0 for the first).
+    ends: Vec<u32>,
+    /// `targets[target_ends[i - 1]..target_ends[i]]` are the slots surface `i` names.
+    targets: Vec<u32>,
+    target_ends: Vec<u32>,
+}
+
+impl Surfaces {
+    /// From (surface, slot) pairs in any order.
+    fn build(mut pairs: Vec<(String, u32)>) -> Surfaces {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut surfaces = Surfaces {
+            text: String::new(),
+            ends: Vec::new(),
+            targets: Vec::with_capacity(pairs.len()),
+            target_ends: Vec::new(),
+        };
+        let mut previous: Option<&str> = None;
+        for (surface, slot) in &pairs {
+            if previous != Some(surface.as_str()) {
+                if previous.is_some() {
+                    surfaces.target_ends.push(surfaces.targets.len() as u32);
+                }
+                surfaces.text.push_str(surface);
+                surfaces.ends.push(surfaces.text.len() as u32);
+                previous = Some(surface);
+            }
+            surfaces.targets.push(*slot);
+        }
+        if previous.is_some() {
+            surfaces.target_ends.push(surfaces.targets.len() as u32);
+        }
+        surfaces.text.shrink_to_fit();
+        surfaces.ends.shrink_to_fit();
+        surfaces.target_ends.shrink_to_fit();
+        surfaces
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn targets(&self, i: usize) -> &[u32] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.target_ends[i - 1] as usize
+        };
+        &self.targets[start..self.target_ends[i] as usize]
+    }
+
+    /// The longest surface that `text[start..]` begins with: (surface, end).
+    fn longest_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let (mut low, mut high) = (0, self.len());
+        let mut longest = None;
+        for (depth, &byte) in bytes[start..].iter().enumerate() {
+            // Every surface in low..high begins with text[start..start + depth]; those that end
+            // there sort first.
+            let at = |i: usize| self.get(i).as_bytes().get(depth).copied();
+            low = partition_point(low, high, |i| at(i) < Some(byte));
+            high = partition_point(low, high, |i| at(i) <= Some(byte));
+            if low == high {
+                break;
+            }
+            if self.get(low).len() == depth + 1 {
+                longest = Some((low, start + depth + 1));
+            }
+        }
+        longest
+    }
+
+    /// The leftmost match starting at or after byte `from` of `text` and, of those starting
+    /// there, the longest: (surface, start, end) in bytes.
+    fn find(&self, text: &str, from: usize) -> Option<(usize, usize, usize)> {
+        text[from..].char_indices().find_map(|(offset, _)| {
+            let start = from + offset;
+            self.longest_at(text, start)
+                .map(|(surface, end)| (surface, start, end))
+        })
+    }
 }
 
 /// Surfaces shorter than this (in characters) are not linked: too ambiguous.
@@ -195,7 +286,7 @@ impl Linker {
     pub fn build(nodes: &[Arc<Node>], schema: &Schema) -> Linker {
         let lexicon = Lexicon::builtin();
         let t0 = std::time::Instant::now();
-        let mut by_surface: HashMap<String, BTreeSet<u32>> = HashMap::new();
+        let mut pairs: Vec<(String, u32)> = Vec::new();
         for (slot, node) in nodes.iter().enumerate() {
             // Questions ("how do I…?") are matched by retrieval, not as names.
             for form in node.question_forms().filter(|form| looks_like_a_name(form)) {
@@ -205,53 +296,42 @@ impl Linker {
                 if (MIN_SURFACE_CHARS..=MAX_SURFACE_CHARS).contains(&chars)
                     && !(only_digits && chars < 4)
                 {
-                    by_surface.entry(surface).or_default().insert(slot as u32);
+                    pairs.push((surface, slot as u32));
                 }
             }
         }
-        let mut surface_texts: Vec<String> = by_surface.keys().cloned().collect();
-        surface_texts.sort();
-        let surfaces: Vec<Surface> = surface_texts
-            .iter()
-            .map(|s| Surface {
-                targets: by_surface[s].iter().copied().collect(),
-                length: s.chars().count(),
-            })
-            .collect();
-        // (hash of a one-deletion variant, surface), sorted: a few bytes per variant even for
-        // hundreds of thousands of surfaces. Hash collisions only add candidates that the edit
-        // distance check then rejects.
-        let mut fuzzy: Vec<(u64, u32)> = Vec::new();
-        for (i, surface) in surface_texts.iter().enumerate() {
+        let surfaces = Surfaces::build(pairs);
+        // A few bytes per variant even for hundreds of thousands of surfaces; counted first so
+        // the table is allocated once, at its size.
+        let fuzzy_surface = |surface: &str| {
             let length = surface.chars().count();
-            if !(MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length) || surface.chars().any(is_han)
-            {
+            (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length) && !surface.chars().any(is_han)
+        };
+        let variants: usize = (0..surfaces.len())
+            .map(|i| surfaces.get(i))
+            .filter(|surface| fuzzy_surface(surface))
+            .map(|surface| surface.chars().count())
+            .sum();
+        let mut fuzzy: Vec<(u64, u32)> = Vec::with_capacity(variants);
+        let mut variant = String::new();
+        for i in 0..surfaces.len() {
+            let surface = surfaces.get(i);
+            if !fuzzy_surface(surface) {
                 continue;
             }
-            fuzzy.extend(
-                deletions(surface)
-                    .iter()
-                    .map(|v| (variant_hash(v), i as u32)),
-            );
+            for_each_deletion(surface, &mut variant, |variant| {
+                fuzzy.push((variant_hash(variant), i as u32));
+            });
         }
         fuzzy.sort_unstable();
         fuzzy.dedup();
+        fuzzy.shrink_to_fit();
         tracing::debug!(
             ms = t0.elapsed().as_millis() as u64,
-            surfaces = surface_texts.len(),
+            surfaces = surfaces.len(),
             variants = fuzzy.len(),
             "surfaces and typo variants"
         );
-        let entities = (!surface_texts.is_empty()).then(|| {
-            // A noncontiguous NFA builds in a fraction of the time of the denser kinds on
-            // hundreds of thousands of names and still searches a question in microseconds.
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-                .build(&surface_texts)
-                .expect("surface automaton builds")
-        });
-        tracing::debug!(ms = t0.elapsed().as_millis() as u64, "surface automaton");
 
         // Cue phrases: schema relations, kinds (and their names), attributes, then the lexicon.
         let mut cue_map: HashMap<String, Vec<CueTarget>> = HashMap::new();
@@ -357,9 +437,7 @@ impl Linker {
                 .expect("cue automaton builds")
         });
         Linker {
-            entities,
             surfaces,
-            surface_texts,
             fuzzy,
             cues,
             cue_targets,
@@ -392,37 +470,34 @@ impl Linker {
         let packed = compact(&chars);
         let mut links = Vec::new();
         let mut covered = vec![false; chars.len()];
-        if let Some(automaton) = &self.entities {
-            let mut from = 0;
-            while let Some(found) =
-                automaton.find(aho_corasick::Input::new(&packed.text).span(from..packed.text.len()))
-            {
-                let start = packed.source[found.start()];
-                let end = packed.source[found.end() - 1] + 1;
-                if !at_word_boundaries(&chars, start, end) {
-                    // A match across a word boundary must not hide a mention that starts inside
-                    // it ("a pixel 7" with a surface "ap"): search again from its next character.
-                    let first = packed.text[found.start()..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8);
-                    from = found.start() + first;
-                    continue;
-                }
-                from = found.end();
-                let surface = &self.surfaces[found.pattern().as_usize()];
-                for &slot in &surface.targets {
-                    links.push(Link {
-                        slot,
-                        start,
-                        end,
-                        ambiguity: surface.targets.len(),
-                        exact: true,
-                        length: surface.length,
-                    });
-                }
-                covered[start..end].iter_mut().for_each(|c| *c = true);
+        let mut from = 0;
+        while let Some((surface, found_start, found_end)) = self.surfaces.find(&packed.text, from) {
+            let start = packed.source[found_start];
+            let end = packed.source[found_end - 1] + 1;
+            if !at_word_boundaries(&chars, start, end) {
+                // A match across a word boundary must not hide a mention that starts inside it
+                // ("a pixel 7" with a surface "ap"): search again from its next character.
+                let first = packed.text[found_start..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+                from = found_start + first;
+                continue;
             }
+            from = found_end;
+            let targets = self.surfaces.targets(surface);
+            let length = self.surfaces.get(surface).chars().count();
+            for &slot in targets {
+                links.push(Link {
+                    slot,
+                    start,
+                    end,
+                    ambiguity: targets.len(),
+                    exact: true,
+                    length,
+                });
+            }
+            covered[start..end].iter_mut().for_each(|c| *c = true);
         }
         links.extend(self.fuzzy_links(&chars, &covered));
         links
@@ -469,7 +544,7 @@ impl Linker {
                     let first = self.fuzzy.partition_point(|(h, _)| *h < hash);
                     let matches = self.fuzzy[first..].iter().take_while(|(h, _)| *h == hash);
                     for &(_, surface) in matches {
-                        let text = &self.surface_texts[surface as usize];
+                        let text = self.surfaces.get(surface as usize);
                         // Model numbers differ by one digit on purpose (X200, X300): typos may
                         // touch letters only.
                         if digits(text) != digits(&candidate) {
@@ -485,15 +560,16 @@ impl Linker {
                     }
                 }
                 if let Some((_, surface)) = best {
-                    let surface = &self.surfaces[surface as usize];
-                    for &slot in &surface.targets {
+                    let targets = self.surfaces.targets(surface as usize);
+                    let length = self.surfaces.get(surface as usize).chars().count();
+                    for &slot in targets {
                         links.push(Link {
                             slot,
                             start,
                             end,
-                            ambiguity: surface.targets.len(),
+                            ambiguity: targets.len(),
                             exact: false,
-                            length: surface.length,
+                            length,
                         });
                     }
                     used[first..first + width]
@@ -614,6 +690,20 @@ impl Linker {
     }
 }
 
+/// The first index in `low..high` for which `before` is false (it must be true for a prefix of
+/// the range and false after).
+fn partition_point(mut low: usize, mut high: usize, before: impl Fn(usize) -> bool) -> usize {
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if before(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
 fn only_function_words(phrase: &str) -> bool {
     let normalized = normalize(phrase);
     !normalized.chars().any(is_han)
@@ -710,6 +800,20 @@ fn variant_hash(variant: &str) -> u64 {
 
 fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Calls `each` with every string one character shorter than `word`, built in `buffer`.
+fn for_each_deletion(word: &str, buffer: &mut String, mut each: impl FnMut(&str)) {
+    for skip in 0..word.chars().count() {
+        buffer.clear();
+        buffer.extend(
+            word.chars()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| c),
+        );
+        each(buffer);
+    }
 }
 
 /// Every string one character shorter than `word`.
@@ -904,5 +1008,35 @@ mod tests {
         assert_eq!(kinds("x3 return window"), ["policy"]);
         // "Return Shield" is a plan: its "return" says nothing about what is asked.
         assert!(kinds("does return shield cover the x3").is_empty());
+    }
+
+    proptest::proptest! {
+        /// The sorted-range search finds exactly the leftmost-longest matches an Aho-Corasick
+        /// automaton over the same surfaces finds.
+        #[test]
+        fn surface_search_is_leftmost_longest(
+            surfaces in proptest::collection::vec("[ab\u{e9}\u{5149}]{1,4}", 1..12),
+            text in "[ab\u{e9}\u{5149}]{0,16}",
+        ) {
+            let mut sorted = surfaces.clone();
+            sorted.sort();
+            sorted.dedup();
+            let automaton = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&sorted)
+                .unwrap();
+            let packed = Surfaces::build(surfaces.into_iter().zip(0..).collect());
+            let expected: Vec<(usize, usize, usize)> = automaton
+                .find_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
+            let mut found = Vec::new();
+            let mut from = 0;
+            while let Some((surface, start, end)) = packed.find(&text, from) {
+                found.push((surface, start, end));
+                from = end;
+            }
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 }

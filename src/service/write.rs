@@ -260,7 +260,7 @@ impl KnowledgeBase {
             nodes.insert(node.id.clone(), (Arc::clone(node), meta.clone(), vectors));
         }
         let mut edges: HashMap<EdgeKey, crate::domain::Edge> =
-            snapshot.edges().into_iter().map(|e| (e.key(), e)).collect();
+            snapshot.edges_unordered().map(|e| (e.key(), e)).collect();
         for edge in &plan.edges_deleted {
             edges.remove(&edge.key());
         }
@@ -294,6 +294,7 @@ impl KnowledgeBase {
             },
             dim: self.embedder.dim(),
             text: searcher,
+            linker_up_front: self.linker_up_front,
         });
         self.current.store(Arc::new(next));
         outcome.kb_version = kb_version;

@@ -346,3 +346,63 @@ fn eval_and_tune_work_on_a_second_kb() {
     let after = json(data.path(), &["eval", "--json", file.to_str().unwrap()]);
     assert_eq!(after["overall"]["n"], 6);
 }
+
+/// A KB opened only to write builds its entity linker when the first question needs it; the
+/// answers are the same as from a KB opened to answer, before and after a write.
+#[test]
+fn a_kb_opened_to_write_answers_like_one_opened_to_answer() {
+    use answergraph::service::answer::{AnswerOptions, AnswerRequest};
+    use answergraph::service::{KnowledgeBase, Purpose, Quiet};
+
+    let questions: Vec<String> = lines(&demo_kb().join("eval/questions.jsonl"))
+        .iter()
+        .take(40)
+        .map(|line| {
+            let question: Value = serde_json::from_str(line).unwrap();
+            question["question"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let answers = |kb: &KnowledgeBase| -> Vec<Value> {
+        questions
+            .iter()
+            .map(|question| {
+                let request = AnswerRequest {
+                    question: question.clone(),
+                    session_id: None,
+                    explain: true,
+                };
+                let options = AnswerOptions {
+                    log: false,
+                    persist_session: false,
+                };
+                let mut answer =
+                    serde_json::to_value(kb.answer(&request, options).unwrap()).unwrap();
+                answer.as_object_mut().unwrap().remove("timings_ms");
+                answer
+            })
+            .collect()
+    };
+    let delta = temp();
+    let delta_file = delta.path().join("delta.jsonl");
+    std::fs::write(
+        &delta_file,
+        r#"{"id":"faq/gift-cards","kind":"faq","name":"Can I pay with a gift card?","aliases":["gift card payment"],"text":"Yes, gift cards are accepted at checkout."}"#,
+    )
+    .unwrap();
+    let provenance = answergraph::store::Provenance {
+        actor: "test".into(),
+        source: "test".into(),
+    };
+    let mut seen = Vec::new();
+    for purpose in [Purpose::Answer, Purpose::Write] {
+        let data = demo_data_dir();
+        let kb = KnowledgeBase::open_for(&settings_for(data.path()), purpose, &Quiet).unwrap();
+        let before = answers(&kb);
+        kb.import_path(&delta_file, &provenance, false, &Quiet)
+            .unwrap();
+        let after = answers(&kb);
+        seen.push((before, after));
+    }
+    assert!(seen[0].0.iter().any(|a| !a["answer"].is_null()));
+    assert_eq!(seen[0], seen[1]);
+}

@@ -340,3 +340,26 @@ fn missing_kb_files_are_named() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("schema.yaml"));
 }
+
+#[test]
+fn reimporting_unchanged_content_reports_no_differences_and_keeps_the_version() {
+    let data = demo_data_dir();
+    let version = stats(data.path())["kb_version"].clone();
+    let kb = demo_kb();
+    let summary = json(data.path(), &["import", "--json", kb.to_str().unwrap()]);
+    assert_eq!(summary["changed"], false);
+    assert_eq!(summary["kb_version"], version);
+    assert_eq!(summary["summary"]["nodes_added"], 0);
+    assert_eq!(summary["summary"]["nodes_updated"], 0);
+    assert_eq!(summary["summary"]["edges_added"], 0);
+    assert_eq!(summary["summary"]["edges_updated"], 0);
+    let (nodes, edges, _) = file_counts(&kb);
+    assert_eq!(summary["summary"]["nodes_unchanged"], nodes);
+    assert_eq!(summary["summary"]["edges_unchanged"], edges);
+    let printed = ok(data.path(), &["import", kb.to_str().unwrap()]);
+    assert!(
+        printed.contains(&format!("no differences; KB stays at version {version}")),
+        "{printed}"
+    );
+    assert_eq!(stats(data.path())["kb_version"], version);
+}
