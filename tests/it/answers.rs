@@ -324,3 +324,25 @@ fn eval_and_tune_work_on_a_second_kb() {
     let after = json(data.path(), &["eval", "--json", file.to_str().unwrap()]);
     assert_eq!(after["overall"]["n"], 6);
 }
+
+#[test]
+fn an_embedding_started_early_is_the_vector_a_blocking_embed_gives() {
+    use answergraph::service::{KnowledgeBase, Quiet};
+
+    // Answers hand the question to an embedding worker and run the lexical leg meanwhile; the
+    // vector they collect must be the one a plain, blocking embed gives.
+    let data = temp();
+    let kb = KnowledgeBase::open(&settings_for(data.path()), &Quiet).unwrap();
+    let question = "how do I reset my router to factory settings";
+    let blocking = kb.embedder().embed(question, None).unwrap();
+    let pending = kb.embedder().start(question).unwrap();
+    let early = pending.wait(None).unwrap();
+    assert_eq!(early.vector, blocking);
+    assert_eq!(early.vector.len(), kb.embedder().dim());
+    assert!(early.took > std::time::Duration::ZERO);
+    // Collected long after the worker finished, the reply is still there, within the deadline.
+    let late = kb.embedder().start(question).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let late = late.wait(Some(std::time::Duration::from_secs(60))).unwrap();
+    assert_eq!(late.vector, blocking);
+}
