@@ -4,7 +4,8 @@
 //! `ort` (ONNX Runtime loaded from the library in the models directory, never downloaded) with a
 //! `tokenizers` tokenizer, as described by a [`manifest`]. ONNX sessions need exclusive access to
 //! run, so each lives on its own worker thread (one intra-op thread each); callers hand texts to
-//! the pool and wait for the vector, with an optional deadline. That keeps inference off the async
+//! the pool ([`Embedder::start`]), may work on meanwhile, and wait for the vector with an optional
+//! deadline. That keeps inference off the async
 //! workers and lets a slow embedding be abandoned rather than awaited.
 //!
 //! This module knows nothing of sled, tantivy, petgraph or HTTP. The cache of node embeddings by
@@ -14,7 +15,8 @@ pub mod manifest;
 mod onnx;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
@@ -51,8 +53,13 @@ pub trait Embedder: Send + Sync {
     /// Identifies the model; embeddings are cached under it.
     fn model_id(&self) -> &str;
     fn dim(&self) -> usize;
+    /// Hands one text to a worker and returns at once, so the caller can do other work while
+    /// the model runs. Fails only when the workers have stopped.
+    fn start(&self, text: &str) -> Result<PendingEmbedding, EmbedError>;
     /// Embeds one text, waiting at most `deadline` when given.
-    fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError>;
+    fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError> {
+        self.start(text)?.wait(deadline).map(|done| done.vector)
+    }
     /// Embeds many texts (one model run each, so a text's vector never depends on its
     /// neighbours), calling `progress` after each.
     fn embed_many(
@@ -62,6 +69,48 @@ pub trait Embedder: Send + Sync {
     ) -> Result<Vec<Vec<f32>>, EmbedError>;
     /// How many texts this embedder has run through the model since it was loaded.
     fn runs(&self) -> u64;
+}
+
+/// What a worker sends back: the vectors of a job, and when it finished them.
+type WorkerReply = (Result<Vec<Vec<f32>>, EmbedError>, Instant);
+
+/// One text being embedded by a worker ([`Embedder::start`]).
+pub struct PendingEmbedding {
+    submitted: Instant,
+    receiver: mpsc::Receiver<WorkerReply>,
+}
+
+/// A finished embedding and how long it took.
+pub struct Embedding {
+    pub vector: Vec<f32>,
+    /// From the text's submission until the worker had its vector (queueing, tokenising and the
+    /// model run): what a caller doing nothing else would have waited, whatever the caller did
+    /// meanwhile.
+    pub took: Duration,
+}
+
+impl PendingEmbedding {
+    /// Waits for the vector, at most until `deadline` after the text was submitted. Fails with
+    /// [`EmbedError::Timeout`] past the deadline, [`EmbedError::Stopped`] when the workers are
+    /// gone, or the worker's own error.
+    pub fn wait(self, deadline: Option<Duration>) -> Result<Embedding, EmbedError> {
+        let (result, finished) = match deadline {
+            None => self.receiver.recv().map_err(|_| EmbedError::Stopped)?,
+            Some(limit) => {
+                let left = limit.saturating_sub(self.submitted.elapsed());
+                match self.receiver.recv_timeout(left) {
+                    Ok(reply) => reply,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Err(EmbedError::Timeout(limit)),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Err(EmbedError::Stopped),
+                }
+            }
+        };
+        let vector = result?.pop().ok_or(EmbedError::Stopped)?;
+        Ok(Embedding {
+            vector,
+            took: finished.saturating_duration_since(self.submitted),
+        })
+    }
 }
 
 /// The cache key of an embedding: model id, then the sha256 of the exact text embedded.

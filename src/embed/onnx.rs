@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::Instant;
 
 use ort::environment::Environment;
 use ort::session::builder::GraphOptimizationLevel;
@@ -14,15 +14,15 @@ use ort::value::Tensor;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
-use super::{normalize, EmbedError, Embedder};
+use super::{normalize, EmbedError, Embedder, PendingEmbedding, WorkerReply};
 
 /// Texts embedded in one model run. A question is a job of one text; an import sends batches.
 struct Job {
     texts: Vec<String>,
-    reply: mpsc::SyncSender<Result<Vec<Vec<f32>>, EmbedError>>,
+    reply: mpsc::SyncSender<WorkerReply>,
 }
 
-type Reply = mpsc::Receiver<Result<Vec<Vec<f32>>, EmbedError>>;
+type Reply = mpsc::Receiver<WorkerReply>;
 
 /// Most texts and characters in one batch of an import.
 const BATCH_TEXTS: usize = 16;
@@ -122,7 +122,7 @@ impl OnnxEmbedder {
                         let Ok(job) = job else { return };
                         let result = worker.embed_batch(&job.texts);
                         runs.fetch_add(job.texts.len() as u64, Ordering::Relaxed);
-                        let _ = job.reply.send(result);
+                        let _ = job.reply.send((result, Instant::now()));
                     }
                 })
                 .map_err(|e| EmbedError::Inference(format!("cannot start a worker: {e}")))?;
@@ -189,17 +189,13 @@ impl Embedder for OnnxEmbedder {
         self.manifest.dim
     }
 
-    fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError> {
+    fn start(&self, text: &str) -> Result<PendingEmbedding, EmbedError> {
+        let submitted = Instant::now();
         let receiver = self.submit(vec![text.to_owned()])?;
-        let result = match deadline {
-            None => receiver.recv().map_err(|_| EmbedError::Stopped)?,
-            Some(limit) => match receiver.recv_timeout(limit) {
-                Ok(result) => result,
-                Err(mpsc::RecvTimeoutError::Timeout) => Err(EmbedError::Timeout(limit)),
-                Err(mpsc::RecvTimeoutError::Disconnected) => Err(EmbedError::Stopped),
-            },
-        };
-        result?.pop().ok_or(EmbedError::Stopped)
+        Ok(PendingEmbedding {
+            submitted,
+            receiver,
+        })
     }
 
     fn embed_many(
@@ -220,7 +216,7 @@ impl Embedder for OnnxEmbedder {
                 next += 1;
             }
             let receiver = pending.pop_front().expect("a job is pending");
-            out.extend(receiver.recv().map_err(|_| EmbedError::Stopped)??);
+            out.extend(receiver.recv().map_err(|_| EmbedError::Stopped)?.0?);
             progress(out.len());
         }
         Ok(out)

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::embed::EmbedError;
+use crate::embed::{EmbedError, PendingEmbedding};
 use crate::text::TextFilter;
 
 use super::embedding::embedding_text;
@@ -81,6 +81,16 @@ pub struct SearchResponse {
     pub hits: Vec<SearchHit>,
 }
 
+/// A query vector being fetched: found in the cache, being embedded, or failed to start.
+enum QueryVector {
+    Cached(Arc<Vec<f32>>),
+    Pending {
+        text: String,
+        pending: PendingEmbedding,
+    },
+    Failed(EmbedError),
+}
+
 /// The raw legs for one query, and why dense legs are missing if they are.
 pub struct Retrieval {
     pub legs: [LegHits; 3],
@@ -88,6 +98,8 @@ pub struct Retrieval {
     /// The query's embedding, when the dense legs ran (reused by the reasoner, so a question is
     /// embedded once even when the query cache is off or full).
     pub vector: Option<Arc<Vec<f32>>>,
+    /// How long the query's embedding took from submission to vector (0 from the cache); the
+    /// lexical leg runs meanwhile, so this is not added to it.
     pub embed_ms: f64,
     pub lexical_ms: f64,
     pub dense_ms: f64,
@@ -214,20 +226,36 @@ impl KnowledgeBase {
         Ok(())
     }
 
-    /// The query's vector: from the cache for a repeated question, else embedded within the
-    /// configured deadline.
-    pub(crate) fn query_vector(
-        &self,
-        text: &str,
-    ) -> std::result::Result<Arc<Vec<f32>>, EmbedError> {
+    /// Starts getting the query's vector: from the cache for a repeated question, else handed
+    /// to an embedding worker, so the caller can run the lexical leg meanwhile.
+    fn start_query_vector(&self, text: &str) -> QueryVector {
         let text = embedding_text(text);
         if let Some(vector) = self.query_cache.get(&text) {
-            return Ok(vector);
+            return QueryVector::Cached(vector);
         }
-        let deadline = Duration::from_millis(self.settings.models.query_deadline_ms);
-        let vector = Arc::new(self.embedder.embed(&text, Some(deadline))?);
-        self.query_cache.put(text, Arc::clone(&vector));
-        Ok(vector)
+        match self.embedder.start(&text) {
+            Ok(pending) => QueryVector::Pending { text, pending },
+            Err(e) => QueryVector::Failed(e),
+        }
+    }
+
+    /// The query's vector and how long embedding it took (0 from the cache), waiting for the
+    /// worker until the configured deadline after the text was handed over.
+    fn finish_query_vector(
+        &self,
+        started: QueryVector,
+    ) -> std::result::Result<(Arc<Vec<f32>>, f64), EmbedError> {
+        match started {
+            QueryVector::Cached(vector) => Ok((vector, 0.0)),
+            QueryVector::Failed(e) => Err(e),
+            QueryVector::Pending { text, pending } => {
+                let deadline = Duration::from_millis(self.settings.models.query_deadline_ms);
+                let embedding = pending.wait(Some(deadline))?;
+                let vector = Arc::new(embedding.vector);
+                self.query_cache.put(text, Arc::clone(&vector));
+                Ok((vector, embedding.took.as_secs_f64() * 1e3))
+            }
+        }
     }
 
     /// Runs the retrieval legs for `query` on `snapshot`. Dense legs run only when `dense` and the
@@ -240,6 +268,8 @@ impl KnowledgeBase {
         filter: &TextFilter,
         depth: usize,
     ) -> Result<Retrieval> {
+        // The model runs on an embedding worker while this thread runs the lexical leg.
+        let embedding = dense.then(|| self.start_query_vector(query));
         let started = Instant::now();
         let lexical = snapshot
             .text
@@ -260,19 +290,20 @@ impl KnowledgeBase {
             lexical_ms,
             dense_ms: 0.0,
         };
-        if !dense {
+        let Some(embedding) = embedding else {
             return Ok(retrieval);
-        }
-        let started = Instant::now();
-        let vector = match self.query_vector(query) {
-            Ok(vector) => vector,
+        };
+        let vector = match self.finish_query_vector(embedding) {
+            Ok((vector, embed_ms)) => {
+                retrieval.embed_ms = embed_ms;
+                vector
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "query embedding failed; answering from the lexical leg");
                 retrieval.degraded = Some(format!("dense retrieval unavailable: {e}"));
                 return Ok(retrieval);
             }
         };
-        retrieval.embed_ms = started.elapsed().as_secs_f64() * 1e3;
         let started = Instant::now();
         let allow = |slot: u32| {
             let node = snapshot.node_at(slot);

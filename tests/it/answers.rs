@@ -406,3 +406,25 @@ fn a_kb_opened_to_write_answers_like_one_opened_to_answer() {
     assert!(seen[0].0.iter().any(|a| !a["answer"].is_null()));
     assert_eq!(seen[0], seen[1]);
 }
+
+#[test]
+fn an_embedding_started_early_is_the_vector_a_blocking_embed_gives() {
+    use answergraph::service::{KnowledgeBase, Quiet};
+
+    // Answers hand the question to an embedding worker and run the lexical leg meanwhile; the
+    // vector they collect must be the one a plain, blocking embed gives.
+    let data = temp();
+    let kb = KnowledgeBase::open(&settings_for(data.path()), &Quiet).unwrap();
+    let question = "how do I reset my router to factory settings";
+    let blocking = kb.embedder().embed(question, None).unwrap();
+    let pending = kb.embedder().start(question).unwrap();
+    let early = pending.wait(None).unwrap();
+    assert_eq!(early.vector, blocking);
+    assert_eq!(early.vector.len(), kb.embedder().dim());
+    assert!(early.took > std::time::Duration::ZERO);
+    // Collected long after the worker finished, the reply is still there, within the deadline.
+    let late = kb.embedder().start(question).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let late = late.wait(Some(std::time::Duration::from_secs(60))).unwrap();
+    assert_eq!(late.vector, blocking);
+}
