@@ -21,6 +21,7 @@ use crate::domain::{
 use crate::store::{ChangeSummary, NodeRecord, Provenance, Store};
 use crate::text::FieldBoosts;
 
+use super::derived_graph;
 use super::embedding::vectors_for;
 use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView, Vectors};
 use super::{KnowledgeBase, Progress, Purpose, Result, ServiceError, Snapshot};
@@ -188,7 +189,7 @@ impl KnowledgeBase {
             let store = Store::open(&settings.store_dir())?;
             let (batch, stored) = std::thread::scope(|scope| {
                 let batch = scope.spawn(|| read_batch(path));
-                let stored = StoredKb::read(&store);
+                let stored = StoredKb::read(&store, &settings.data_dir);
                 (
                     batch.join().expect("reading a KB folder does not panic"),
                     stored,
@@ -395,8 +396,20 @@ struct StoredKb {
 }
 
 impl StoredKb {
-    /// Reads every node and edge, the two on parallel threads.
-    fn read(store: &Store) -> Result<StoredKb> {
+    /// Every node and edge: from the saved file when it is current (see `derived_graph`), else
+    /// from the store, the two on parallel threads.
+    fn read(store: &Store, data_dir: &Path) -> Result<StoredKb> {
+        let stamp = derived_graph::Stamp {
+            store: store.store_id()?,
+            kb_version: store.kb_version()?,
+        };
+        if let Some((nodes, edges)) = derived_graph::load(&derived_graph::path(data_dir), stamp) {
+            let kb = StoredKb { nodes, edges };
+            // Lookups are binary searches: a file in any other order is not used.
+            if kb.is_in_key_order() {
+                return Ok(kb);
+            }
+        }
         let (nodes, edges) = std::thread::scope(|scope| {
             let edges = scope.spawn(|| store.edges());
             let nodes = store.nodes();
@@ -407,6 +420,15 @@ impl StoredKb {
             edges: edges?,
         })
     }
+
+    fn is_in_key_order(&self) -> bool {
+        self.nodes.windows(2).all(|w| w[0].node.id < w[1].node.id)
+            && self.edges.windows(2).all(|w| by_key(&w[0]) < by_key(&w[1]))
+    }
+}
+
+fn by_key(edge: &Edge) -> (&NodeId, &crate::domain::RelName, &NodeId) {
+    (&edge.from, &edge.rel, &edge.to)
 }
 
 impl KbView for StoredKb {
@@ -419,9 +441,7 @@ impl KbView for StoredKb {
 
     fn edge(&self, key: &EdgeKey) -> Option<&Edge> {
         self.edges
-            .binary_search_by(|edge| {
-                (&edge.from, &edge.rel, &edge.to).cmp(&(&key.from, &key.rel, &key.to))
-            })
+            .binary_search_by(|edge| by_key(edge).cmp(&(&key.from, &key.rel, &key.to)))
             .ok()
             .map(|at| &self.edges[at])
     }
