@@ -397,13 +397,15 @@ struct StoredKb {
 
 impl StoredKb {
     /// Every node and edge: from the saved file when it is current (see `derived_graph`), else
-    /// from the store, the two on parallel threads.
+    /// from the store, the two on parallel threads, saving the file again for the KB opened next
+    /// if the import writes, or for the next import.
     fn read(store: &Store, data_dir: &Path) -> Result<StoredKb> {
+        let path = derived_graph::path(data_dir);
         let stamp = derived_graph::Stamp {
             store: store.store_id()?,
             kb_version: store.kb_version()?,
         };
-        if let Some((nodes, edges)) = derived_graph::load(&derived_graph::path(data_dir), stamp) {
+        if let Some((nodes, edges)) = derived_graph::load(&path, stamp) {
             let kb = StoredKb { nodes, edges };
             // Lookups are binary searches: a file in any other order is not used.
             if kb.is_in_key_order() {
@@ -415,10 +417,20 @@ impl StoredKb {
             let nodes = store.nodes();
             (nodes, edges.join().expect("decoding edges does not panic"))
         });
-        Ok(StoredKb {
+        let kb = StoredKb {
             nodes: nodes?,
             edges: edges?,
-        })
+        };
+        let saved = derived_graph::save(
+            &path,
+            stamp,
+            kb.nodes.iter().map(|r| (&r.node, &r.meta)),
+            kb.edges.iter(),
+        );
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, path = %path.display(), "could not save nodes and edges");
+        }
+        Ok(kb)
     }
 
     fn is_in_key_order(&self) -> bool {
