@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::config::Settings;
-use crate::service::{KnowledgeBase, Purpose};
+use crate::service::KnowledgeBase;
 use crate::store::Provenance;
 
 use super::progress::Bars;
@@ -27,16 +27,11 @@ pub struct Args {
 
 pub fn run(args: Args, settings: &Settings) -> CliResult {
     let bars = Bars::default();
-    // An import answers nothing: the entity linker is left to first use.
-    let kb = KnowledgeBase::open_for(settings, Purpose::Write, &bars)?;
     let provenance = Provenance {
         actor: args.actor.clone(),
         source: args.path.display().to_string(),
     };
-    let outcome = kb.import_path(&args.path, &provenance, args.dry_run, &bars)?;
-    if outcome.changed {
-        kb.save_derived();
-    }
+    let outcome = KnowledgeBase::import(settings, &args.path, &provenance, args.dry_run, &bars)?;
     if args.json {
         output::json(&outcome);
         return Ok(());

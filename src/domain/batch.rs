@@ -2,6 +2,7 @@
 //! the schema and the current KB, then turned into a [`Plan`] (what is added, updated, deleted)
 //! that the store applies atomically. Nothing here does IO.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::ids::{KindName, NodeId, RelName};
@@ -67,6 +68,10 @@ pub trait KbView {
     fn edges_of(&self, id: &NodeId) -> Vec<EdgeKey>;
     fn node_ids(&self) -> Vec<NodeId>;
     fn edge_keys(&self) -> Vec<EdgeKey>;
+    /// `node_ids().len()`, without listing them.
+    fn node_count(&self) -> usize;
+    /// `edge_keys().len()`, without listing them.
+    fn edge_count(&self) -> usize;
 }
 
 /// What applying a batch does. `before` values are kept for the changelog.
@@ -182,7 +187,11 @@ pub fn plan_batch(
     };
 
     // Pass 2: edges.
-    let mut edge_upserts: BTreeMap<EdgeKey, (&Located<Change>, Edge)> = BTreeMap::new();
+    // Upserted edges in batch order, found by key through `edge_index`. An edge written as such
+    // is borrowed from the batch, not cloned: a full import of an unchanged KB compares hundreds
+    // of thousands of them and writes none.
+    let mut edge_upserts: Vec<(EdgeKey, &Located<Change>, Cow<Edge>)> = Vec::new();
+    let mut edge_index: HashMap<EdgeKey, usize> = HashMap::new();
     let mut edge_deletes: BTreeMap<EdgeKey, &SourceRef> = BTreeMap::new();
     let check_edge = |at: &SourceRef,
                       from: &NodeId,
@@ -239,7 +248,8 @@ pub fn plan_batch(
                     "to",
                 );
                 let key = edge.key();
-                if let Some((first, _)) = edge_upserts.get(&key) {
+                if let Some(&first) = edge_index.get(&key) {
+                    let first = edge_upserts[first].1;
                     errors.push(change.at.error(
                         None,
                         format!(
@@ -248,7 +258,8 @@ pub fn plan_batch(
                         ),
                     ));
                 } else {
-                    edge_upserts.insert(key, (change, edge.clone()));
+                    edge_index.insert(key.clone(), edge_upserts.len());
+                    edge_upserts.push((key, change, Cow::Borrowed(edge)));
                 }
             }
             Change::SetEdges { from, rel, to } => {
@@ -260,20 +271,21 @@ pub fn plan_batch(
                         rel: rel.clone(),
                         to: target.clone(),
                     };
-                    if !seen.insert(target) || edge_upserts.contains_key(&key) {
+                    if !seen.insert(target) || edge_index.contains_key(&key) {
                         continue;
                     }
                     let edge = match (replace, view.edge(&key)) {
-                        (false, Some(existing)) => existing.clone(),
-                        _ => Edge {
+                        (false, Some(existing)) => Cow::Owned(existing.clone()),
+                        _ => Cow::Owned(Edge {
                             from: from.clone(),
                             rel: rel.clone(),
                             to: target.clone(),
                             attrs: Default::default(),
                             weight: None,
-                        },
+                        }),
                     };
-                    edge_upserts.insert(key, (change, edge));
+                    edge_index.insert(key.clone(), edge_upserts.len());
+                    edge_upserts.push((key, change, edge));
                 }
                 if !replace {
                     for key in view.edges_of(from) {
@@ -301,7 +313,8 @@ pub fn plan_batch(
         }
     }
     for (key, at) in &edge_deletes {
-        if let Some((upsert, _)) = edge_upserts.get(key) {
+        if let Some(&upsert) = edge_index.get(key) {
+            let upsert = edge_upserts[upsert].1;
             if matches!(upsert.item, Change::UpsertEdge(_)) {
                 errors.push(at.error(
                     Some("delete_edge"),
@@ -335,16 +348,34 @@ pub fn plan_batch(
             Some(before) => plan.nodes_updated.push((before.clone(), (*node).clone())),
         }
     }
-    let mut edges_gone: BTreeSet<EdgeKey> = edge_deletes.keys().cloned().collect();
+    for (key, _, edge) in edge_upserts {
+        match view.edge(&key) {
+            None => plan.edges_added.push(edge.into_owned()),
+            Some(before) if *before == *edge => plan.edges_unchanged += 1,
+            Some(before) => plan.edges_updated.push((before.clone(), edge.into_owned())),
+        }
+    }
+    // In key order, as the changelog lists them.
+    plan.edges_added.sort_by(by_key);
+    plan.edges_updated.sort_by(|(_, a), (_, b)| by_key(a, b));
+    let mut edges_gone: BTreeSet<EdgeKey> = edge_deletes.into_keys().collect();
     if replace {
-        for id in view.node_ids() {
-            if !upserted_kinds.contains_key(&id) {
-                plan.nodes_deleted.extend(view.node(&id).cloned());
+        // Whatever the batch does not list goes. When every current node and edge is listed
+        // (counted above), there is nothing to look for.
+        let nodes_kept = plan.nodes_unchanged + plan.nodes_updated.len();
+        if nodes_kept < view.node_count() {
+            for id in view.node_ids() {
+                if !upserted_kinds.contains_key(&id) {
+                    plan.nodes_deleted.extend(view.node(&id).cloned());
+                }
             }
         }
-        for key in view.edge_keys() {
-            if !edge_upserts.contains_key(&key) {
-                edges_gone.insert(key);
+        let edges_kept = plan.edges_unchanged + plan.edges_updated.len();
+        if edges_kept < view.edge_count() {
+            for key in view.edge_keys() {
+                if !edge_index.contains_key(&key) {
+                    edges_gone.insert(key);
+                }
             }
         }
     } else {
@@ -353,17 +384,15 @@ pub fn plan_batch(
             edges_gone.extend(view.edges_of(id));
         }
     }
-    for (key, (_, edge)) in edge_upserts {
-        match view.edge(&key) {
-            None => plan.edges_added.push(edge),
-            Some(before) if *before == edge => plan.edges_unchanged += 1,
-            Some(before) => plan.edges_updated.push((before.clone(), edge)),
-        }
-    }
     for key in edges_gone {
         plan.edges_deleted.extend(view.edge(&key).cloned());
     }
     Ok(plan)
+}
+
+/// Orders edges as their keys do, without building the keys.
+fn by_key(a: &Edge, b: &Edge) -> std::cmp::Ordering {
+    (&a.from, &a.rel, &a.to).cmp(&(&b.from, &b.rel, &b.to))
 }
 
 #[cfg(test)]
@@ -399,6 +428,12 @@ mod tests {
         }
         fn edge_keys(&self) -> Vec<EdgeKey> {
             self.edges.keys().cloned().collect()
+        }
+        fn node_count(&self) -> usize {
+            self.nodes.len()
+        }
+        fn edge_count(&self) -> usize {
+            self.edges.len()
         }
     }
 

@@ -121,15 +121,19 @@ impl Admin {
             }
         };
 
-        // Derived state first: a text index or vector file left behind could claim the restored
-        // KB version.
+        // Derived state first: a text index, vector or graph file left behind could claim the
+        // restored KB version.
         let text_dir = settings.text_dir();
         if text_dir.exists() {
             std::fs::remove_dir_all(&text_dir).map_err(|e| write_err(&text_dir, e))?;
         }
-        let vectors = super::derived::path(&settings.data_dir);
-        if vectors.exists() {
-            std::fs::remove_file(&vectors).map_err(|e| write_err(&vectors, e))?;
+        for derived_file in [
+            super::derived::path(&settings.data_dir),
+            super::derived_graph::path(&settings.data_dir),
+        ] {
+            if derived_file.exists() {
+                std::fs::remove_file(&derived_file).map_err(|e| write_err(&derived_file, e))?;
+            }
         }
         if replaced {
             let aside = staging.join("replaced-db");

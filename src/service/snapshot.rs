@@ -424,4 +424,12 @@ impl KbView for SnapshotView<'_> {
     fn edge_keys(&self) -> Vec<EdgeKey> {
         self.edges.keys().cloned().collect()
     }
+
+    fn node_count(&self) -> usize {
+        self.snapshot.nodes.len()
+    }
+
+    fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
 }

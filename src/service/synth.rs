@@ -2473,6 +2473,12 @@ mod tests {
         fn edge_keys(&self) -> Vec<EdgeKey> {
             Vec::new()
         }
+        fn node_count(&self) -> usize {
+            0
+        }
+        fn edge_count(&self) -> usize {
+            0
+        }
     }
 
     fn generated(nodes: usize, seed: u64) -> (tempfile::TempDir, GenSummary) {

@@ -9,20 +9,22 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::config::Settings;
 use crate::domain::formats::{
     parse_delta_jsonl, parse_edges_jsonl, parse_faq_csv, parse_nodes_jsonl, Parsed,
 };
 use crate::domain::validate::cap_errors;
 use crate::domain::{
-    plan_batch, Batch, BatchMode, Change, EdgeKey, Located, Node, NodeId, NodeMeta, Schema,
-    ValidationError,
+    plan_batch, Batch, BatchMode, Change, Edge, EdgeKey, KbView, Located, Node, NodeId, NodeMeta,
+    Schema, ValidationError,
 };
-use crate::store::{ChangeSummary, Provenance};
+use crate::store::{ChangeSummary, NodeRecord, Provenance, Store};
 use crate::text::FieldBoosts;
 
+use super::derived_graph;
 use super::embedding::vectors_for;
 use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView, Vectors};
-use super::{KnowledgeBase, Progress, Result, ServiceError, Snapshot};
+use super::{KnowledgeBase, Progress, Purpose, Result, ServiceError, Snapshot};
 
 /// What a write did.
 #[derive(Debug, Clone, Serialize)]
@@ -168,6 +170,61 @@ pub fn parse_body(name: &str, text: &str, format: ImportFormat) -> Result<Batch>
 }
 
 impl KnowledgeBase {
+    /// Imports `path` (see [`read_batch`]) into the KB in `settings.data_dir`, opening the KB
+    /// only when there is something to write. A KB folder is first compared with the store alone
+    /// (the files are parsed while the store is read): a dry run, or a folder that changes
+    /// nothing, is answered from that comparison, without loading the model, the vector indexes
+    /// or a snapshot. Otherwise the KB is opened to write, the batch is applied as by
+    /// [`KnowledgeBase::apply`] and the vector indexes are saved for the next start-up. Fails as
+    /// `open` and `apply` do; validation errors are the same either way.
+    pub fn import(
+        settings: &Settings,
+        path: &Path,
+        provenance: &Provenance,
+        dry_run: bool,
+        progress: &dyn Progress,
+    ) -> Result<WriteOutcome> {
+        let started = Instant::now();
+        let batch = if path.is_dir() && settings.store_dir().exists() {
+            let store = Store::open(&settings.store_dir())?;
+            let (batch, stored) = std::thread::scope(|scope| {
+                let batch = scope.spawn(|| read_batch(path));
+                let stored = StoredKb::read(&store, &settings.data_dir);
+                (
+                    batch.join().expect("reading a KB folder does not panic"),
+                    stored,
+                )
+            });
+            let (batch, stored) = (batch?, stored?);
+            let schema = store.schema()?.unwrap_or_default();
+            let plan = plan_batch(&schema, &batch, &stored).map_err(ServiceError::Invalid)?;
+            if dry_run || plan.is_noop() {
+                tracing::info!(
+                    dry_run,
+                    "compared with the store: nothing to write, so the KB was not opened"
+                );
+                return Ok(WriteOutcome {
+                    kb_version: store.kb_version()?,
+                    changed: false,
+                    dry_run,
+                    summary: ChangeSummary::of(&plan),
+                    embedded: 0,
+                    took_ms: started.elapsed().as_secs_f64() * 1e3,
+                });
+            }
+            batch
+        } else {
+            read_batch(path)?
+        };
+        // An import answers nothing: the entity linker is left to first use.
+        let kb = KnowledgeBase::open_for(settings, Purpose::Write, progress)?;
+        let outcome = kb.apply(batch, provenance, dry_run, progress)?;
+        if outcome.changed {
+            kb.save_derived();
+        }
+        Ok(outcome)
+    }
+
     /// Imports a KB folder, delta file or spreadsheet as one batch. See [`KnowledgeBase::apply`].
     pub fn import_path(
         &self,
@@ -327,4 +384,101 @@ fn batch_reach(batch: &Batch) -> (Vec<NodeId>, Vec<EdgeKey>) {
         }
     }
     (touched, keys)
+}
+
+/// The store's nodes and edges, each in key order, as the KB a folder is compared with before
+/// the KB is opened. Lookups are binary searches over what was read, so nothing is copied or
+/// indexed; `edges_of` scans, which is fine for the one batch planned against it, a full import
+/// (it never asks).
+struct StoredKb {
+    nodes: Vec<NodeRecord>,
+    edges: Vec<Edge>,
+}
+
+impl StoredKb {
+    /// Every node and edge: from the saved file when it is current (see `derived_graph`), else
+    /// from the store, the two on parallel threads, saving the file again for the KB opened next
+    /// if the import writes, or for the next import.
+    fn read(store: &Store, data_dir: &Path) -> Result<StoredKb> {
+        let path = derived_graph::path(data_dir);
+        let stamp = derived_graph::Stamp {
+            store: store.store_id()?,
+            kb_version: store.kb_version()?,
+        };
+        if let Some((nodes, edges)) = derived_graph::load(&path, stamp) {
+            let kb = StoredKb { nodes, edges };
+            // Lookups are binary searches: a file in any other order is not used.
+            if kb.is_in_key_order() {
+                return Ok(kb);
+            }
+        }
+        let (nodes, edges) = std::thread::scope(|scope| {
+            let edges = scope.spawn(|| store.edges());
+            let nodes = store.nodes();
+            (nodes, edges.join().expect("decoding edges does not panic"))
+        });
+        let kb = StoredKb {
+            nodes: nodes?,
+            edges: edges?,
+        };
+        let saved = derived_graph::save(
+            &path,
+            stamp,
+            kb.nodes.iter().map(|r| (&r.node, &r.meta)),
+            kb.edges.iter(),
+        );
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, path = %path.display(), "could not save nodes and edges");
+        }
+        Ok(kb)
+    }
+
+    fn is_in_key_order(&self) -> bool {
+        self.nodes.windows(2).all(|w| w[0].node.id < w[1].node.id)
+            && self.edges.windows(2).all(|w| by_key(&w[0]) < by_key(&w[1]))
+    }
+}
+
+fn by_key(edge: &Edge) -> (&NodeId, &crate::domain::RelName, &NodeId) {
+    (&edge.from, &edge.rel, &edge.to)
+}
+
+impl KbView for StoredKb {
+    fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes
+            .binary_search_by(|record| record.node.id.as_str().cmp(id.as_str()))
+            .ok()
+            .map(|at| &self.nodes[at].node)
+    }
+
+    fn edge(&self, key: &EdgeKey) -> Option<&Edge> {
+        self.edges
+            .binary_search_by(|edge| by_key(edge).cmp(&(&key.from, &key.rel, &key.to)))
+            .ok()
+            .map(|at| &self.edges[at])
+    }
+
+    fn edges_of(&self, id: &NodeId) -> Vec<EdgeKey> {
+        self.edges
+            .iter()
+            .filter(|edge| &edge.from == id || &edge.to == id)
+            .map(Edge::key)
+            .collect()
+    }
+
+    fn node_ids(&self) -> Vec<NodeId> {
+        self.nodes.iter().map(|r| r.node.id.clone()).collect()
+    }
+
+    fn edge_keys(&self) -> Vec<EdgeKey> {
+        self.edges.iter().map(Edge::key).collect()
+    }
+
+    fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
 }

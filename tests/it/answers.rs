@@ -428,3 +428,53 @@ fn an_embedding_started_early_is_the_vector_a_blocking_embed_gives() {
     let late = late.wait(Some(std::time::Duration::from_secs(60))).unwrap();
     assert_eq!(late.vector, blocking);
 }
+
+/// `eval` on the demo questions, without its timings.
+fn demo_eval(data: &Path) -> Value {
+    let questions = demo_kb().join("eval/questions.jsonl");
+    let mut eval = json(data, &["eval", "--json", questions.to_str().unwrap()]);
+    eval.as_object_mut().unwrap().remove("median_timings_ms");
+    eval
+}
+
+#[test]
+fn the_saved_graph_file_is_used_only_when_current_and_never_changes_an_answer() {
+    let data = demo_data_dir();
+    let graph = data.path().join("graph.bin");
+    let saved = std::fs::read(&graph).expect("the import saved nodes and edges");
+    let answers = demo_eval(data.path());
+
+    // A damaged or missing file is ignored, the store read instead, and the file saved again.
+    let mut damaged = saved.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x01;
+    std::fs::write(&graph, &damaged).unwrap();
+    assert_eq!(demo_eval(data.path()), answers);
+    assert_eq!(std::fs::read(&graph).unwrap(), saved);
+    std::fs::remove_file(&graph).unwrap();
+    assert_eq!(demo_eval(data.path()), answers);
+    assert_eq!(std::fs::read(&graph).unwrap(), saved);
+
+    // A file from before a write is stale: the KB opens with the write in it.
+    let nodes = std::fs::read_to_string(demo_kb().join("nodes.jsonl")).unwrap();
+    let line = nodes
+        .lines()
+        .find(|l| l.contains("\"faq/warranty-claim\""))
+        .unwrap();
+    let mut node: Value = serde_json::from_str(line).unwrap();
+    node["name"] = Value::from("How do I make a zebra warranty claim?");
+    let delta = temp();
+    let delta_file = delta.path().join("rename.jsonl");
+    std::fs::write(&delta_file, format!("{node}\n")).unwrap();
+    ok(data.path(), &["import", delta_file.to_str().unwrap()]);
+    std::fs::write(&graph, &saved).unwrap();
+    let found = json(
+        data.path(),
+        &["search", "--json", "--mode", "lexical", "--k", "1", "zebra"],
+    );
+    assert_eq!(
+        found["hits"][0]["name"], "How do I make a zebra warranty claim?",
+        "{found}"
+    );
+    assert_ne!(std::fs::read(&graph).unwrap(), saved);
+}

@@ -212,13 +212,13 @@ fn restore_replaces_a_kb_only_when_forced() {
     assert_eq!(hit_ids(data.path(), "lexical", "pelican")[0], "product/p1");
     assert!(hit_ids(data.path(), "lexical", "E42").is_empty());
     // Nothing of the restore is left behind in the data directory: the store, and the derived
-    // text index and vector file rebuilt by the searches above.
+    // text index, vector and graph files rebuilt by the searches above.
     let mut entries: Vec<String> = std::fs::read_dir(data.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     entries.sort();
-    assert_eq!(entries, ["db", "text", "vectors.bin"]);
+    assert_eq!(entries, ["db", "graph.bin", "text", "vectors.bin"]);
 
     // A directory holding only its README counts as empty.
     let with_readme = temp();

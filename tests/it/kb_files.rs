@@ -363,3 +363,61 @@ fn reimporting_unchanged_content_reports_no_differences_and_keeps_the_version() 
     );
     assert_eq!(stats(data.path())["kb_version"], version);
 }
+
+#[test]
+fn a_folder_import_that_writes_nothing_does_not_load_the_model() {
+    let data = demo_data_dir();
+    let version = stats(data.path())["kb_version"].clone();
+    let kb = demo_kb();
+    let kb = kb.to_str().unwrap();
+    let no_models = temp();
+    let without_model = |args: &[&str]| {
+        answergraph(data.path())
+            .args(args)
+            .env("ANSWERGRAPH__MODELS__DIR", no_models.path())
+            .output()
+            .unwrap()
+    };
+    // Unchanged content and a dry run are answered from the store alone.
+    for args in [
+        ["import", "--json", kb].as_slice(),
+        ["import", "--dry-run", "--json", kb].as_slice(),
+    ] {
+        let output = without_model(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(summary["changed"], false, "{args:?}");
+        assert_eq!(summary["kb_version"], version, "{args:?}");
+        assert_eq!(summary["summary"]["nodes_updated"], 0, "{args:?}");
+    }
+    // A folder that changes a text needs the model to embed it, and fails without it, having
+    // changed nothing.
+    let changed = temp();
+    copy_dir(&demo_kb(), changed.path());
+    let nodes = changed.path().join("nodes.jsonl");
+    let text = std::fs::read_to_string(&nodes).unwrap();
+    let first = text.lines().next().unwrap();
+    let mut node: Value = serde_json::from_str(first).unwrap();
+    node["name"] = Value::from(format!("{} (renamed)", node["name"].as_str().unwrap()));
+    std::fs::write(&nodes, text.replacen(first, &node.to_string(), 1)).unwrap();
+    let output = without_model(&["import", changed.path().to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&no_models.path().display().to_string()),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stats(data.path())["kb_version"], version);
+    // With the model it is written.
+    let summary = json(
+        data.path(),
+        &["import", "--json", changed.path().to_str().unwrap()],
+    );
+    assert_eq!(summary["changed"], true);
+    assert_eq!(summary["summary"]["nodes_updated"], 1);
+    assert_eq!(summary["embedded"], 1);
+}

@@ -392,9 +392,9 @@ fn an_admin_downloads_a_backup_that_restores_to_the_same_kb() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert!(
-        before
-            .iter()
-            .all(|name| ["db", "text", "vectors.bin"].contains(&name.to_str().unwrap())),
+        before.iter().all(
+            |name| ["db", "graph.bin", "text", "vectors.bin"].contains(&name.to_str().unwrap())
+        ),
         "{before:?}"
     );
 
