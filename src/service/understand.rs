@@ -836,22 +836,23 @@ mod tests {
     use super::*;
     use crate::domain::formats::parse_nodes_jsonl;
 
+    /// A linker over `nodes` (JSONL) and `schema` (YAML).
+    fn linker_of(nodes: &str, schema: &str) -> (Linker, Vec<Arc<Node>>) {
+        let nodes = parse_nodes_jsonl(nodes, "n.jsonl");
+        assert!(nodes.errors.is_empty());
+        let nodes: Vec<Arc<Node>> = nodes.items.into_iter().map(|l| Arc::new(l.item)).collect();
+        let schema = Schema::parse_yaml(schema, "s").unwrap();
+        (Linker::build(&nodes, &schema), nodes)
+    }
+
     fn linker() -> (Linker, Vec<Arc<Node>>) {
-        let nodes = parse_nodes_jsonl(
+        linker_of(
             r#"{"id":"product/x200","kind":"product","name":"X200 Router","aliases":["X200","X-200 路由器"],"attrs":{"price":129}}
 {"id":"product/halo","kind":"product","name":"Halo Mesh Pro","aliases":["光环"]}
 {"id":"product/nova-7","kind":"product","name":"Nova 7","aliases":["诺瓦7"]}
 {"id":"policy/w2","kind":"policy","name":"2-Year Warranty"}"#,
-            "n.jsonl",
-        );
-        assert!(nodes.errors.is_empty());
-        let nodes: Vec<Arc<Node>> = nodes.items.into_iter().map(|l| Arc::new(l.item)).collect();
-        let schema = Schema::parse_yaml(
             "kinds: [product, policy]\nrelations:\n  - name: covered_by\n    from: [product]\n    to: [policy]\n    phrases: {en: [\"warranty\", \"covered by\"], zh: [\"保修\"]}\n",
-            "s",
         )
-        .unwrap();
-        (Linker::build(&nodes, &schema), nodes)
     }
 
     fn linked(linker: &Linker, nodes: &[Arc<Node>], question: &str) -> Vec<(String, bool)> {
@@ -959,13 +960,10 @@ mod tests {
 
     #[test]
     fn relation_names_are_cues_but_kind_and_function_words_are_not() {
-        let nodes: Vec<Arc<Node>> = Vec::new();
-        let schema = Schema::parse_yaml(
+        let (linker, _) = linker_of(
+            "",
             "kinds: [product, part]\nrelations:\n  - name: replaced_by\n    from: [product]\n    to: [product]\n    inverse: replaces\n  - name: has_part\n    from: [product]\n    to: [part]\n",
-            "s",
-        )
-        .unwrap();
-        let linker = Linker::build(&nodes, &schema);
+        );
         for question in ["what replaced the old one", "is there a replacement"] {
             let cues = linker.cues(&normalize(question));
             assert_eq!(cues.relations.len(), 1, "{question}: {cues:?}");
@@ -978,20 +976,12 @@ mod tests {
 
     #[test]
     fn a_kind_word_inside_a_mention_counts_only_for_a_node_of_that_kind() {
-        let nodes = parse_nodes_jsonl(
+        let (linker, nodes) = linker_of(
             r#"{"id":"policy/r30","kind":"policy","name":"30-Day Return Policy","aliases":["return window"]}
 {"id":"plan/rs","kind":"plan","name":"Return Shield"}
 {"id":"product/x3","kind":"product","name":"X3"}"#,
-            "n.jsonl",
-        );
-        assert!(nodes.errors.is_empty());
-        let nodes: Vec<Arc<Node>> = nodes.items.into_iter().map(|l| Arc::new(l.item)).collect();
-        let schema = Schema::parse_yaml(
             "kinds:\n  - name: product\n  - name: plan\n  - name: policy\n    phrases: {en: [\"return\"]}\n",
-            "s",
-        )
-        .unwrap();
-        let linker = Linker::build(&nodes, &schema);
+        );
         let kinds = |question: &str| {
             let normalized = normalize(question);
             let links = linker.link(&normalized);
