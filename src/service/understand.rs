@@ -462,6 +462,27 @@ impl Linker {
             .collect()
     }
 
+    /// One link per node that `surface` names, for a mention at `start..end`.
+    fn push_links(
+        &self,
+        links: &mut Vec<Link>,
+        surface: usize,
+        start: usize,
+        end: usize,
+        exact: bool,
+    ) {
+        let targets = self.surfaces.targets(surface);
+        let length = self.surfaces.get(surface).chars().count();
+        links.extend(targets.iter().map(|&slot| Link {
+            slot,
+            start,
+            end,
+            ambiguity: targets.len(),
+            exact,
+            length,
+        }));
+    }
+
     /// Entity mentions in `normalized` (from [`normalize`]): exact matches of names and aliases
     /// (longest first, ignoring spaces and hyphens, whole words for Latin text), then
     /// typo-tolerant matches of the words no exact match covered.
@@ -485,18 +506,7 @@ impl Linker {
                 continue;
             }
             from = found_end;
-            let targets = self.surfaces.targets(surface);
-            let length = self.surfaces.get(surface).chars().count();
-            for &slot in targets {
-                links.push(Link {
-                    slot,
-                    start,
-                    end,
-                    ambiguity: targets.len(),
-                    exact: true,
-                    length,
-                });
-            }
+            self.push_links(&mut links, surface, start, end, true);
             covered[start..end].iter_mut().for_each(|c| *c = true);
         }
         links.extend(self.fuzzy_links(&chars, &covered));
@@ -560,18 +570,7 @@ impl Linker {
                     }
                 }
                 if let Some((_, surface)) = best {
-                    let targets = self.surfaces.targets(surface as usize);
-                    let length = self.surfaces.get(surface as usize).chars().count();
-                    for &slot in targets {
-                        links.push(Link {
-                            slot,
-                            start,
-                            end,
-                            ambiguity: targets.len(),
-                            exact: false,
-                            length,
-                        });
-                    }
+                    self.push_links(&mut links, surface as usize, start, end, false);
                     used[first..first + width]
                         .iter_mut()
                         .for_each(|u| *u = true);
