@@ -62,8 +62,8 @@ pub struct AnswerDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     pub kb_version: u64,
-    /// Milliseconds per stage (`understand`, `embed`, `lexical`, `dense`, `reason`,
-    /// `assemble`, `total`).
+    /// Milliseconds per stage (`understand`, `embed`, `lexical`, `walk` (the graph walk, run
+    /// while the question is embedded), `dense`, `reason`, `assemble`, `total`).
     pub timings_ms: BTreeMap<String, f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<ExplanationDto>,

@@ -12,7 +12,8 @@ use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
 use super::reason::{
-    anchors, candidates, rank, sigmoid, Candidate, Evidence, QuestionSignals, Source, FEATURES,
+    anchors, candidates, rank, sigmoid, walk, Candidate, Evidence, QuestionSignals, Source,
+    FEATURES,
 };
 use super::understand::{detect_lang, normalize};
 use super::{privacy, KnowledgeBase, Result, Snapshot};
@@ -211,29 +212,52 @@ impl KnowledgeBase {
                 query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
             }
         }
+        // The question's other words and the graph walk need no vector: they are worked out
+        // while the model embeds the question.
         let depth = self.settings.search.leg_depth;
-        let retrieval =
-            self.retrieve(&snapshot, &query_text, true, &TextFilter::default(), depth)?;
+        let mut walked = None;
+        let retrieval = self.retrieve_meanwhile(
+            &snapshot,
+            &query_text,
+            true,
+            &TextFilter::default(),
+            depth,
+            || {
+                let stage = Instant::now();
+                let rest_terms = snapshot
+                    .text
+                    .word_terms(&outside_mentions(&normalized, &links));
+                let found = walk(
+                    &snapshot,
+                    &anchors,
+                    &cues,
+                    &rest_terms,
+                    self.settings.answer.max_hops,
+                );
+                walked = Some((rest_terms, found, ms(stage)));
+            },
+        )?;
+        let (rest_terms, walked, walk_ms) = walked.expect("retrieval runs the walk");
+        timings.insert("walk", walk_ms);
         timings.insert("embed", retrieval.embed_ms);
         timings.insert("lexical", retrieval.lexical_ms);
         timings.insert("dense", retrieval.dense_ms);
         let query_vector = retrieval.vector.clone();
 
         let stage = Instant::now();
-        let rest_terms = snapshot
-            .text
-            .word_terms(&outside_mentions(&normalized, &links));
         let ranked = rank(
-            candidates(&Evidence {
-                snapshot: &snapshot,
-                anchors: &anchors,
-                rest_terms: &rest_terms,
-                mentions: &super::understand::Linker::mention_texts(&normalized, &links),
-                cues: &cues,
-                retrieval: &retrieval,
-                query_vector: query_vector.as_deref().map(Vec::as_slice),
-                max_hops: self.settings.answer.max_hops,
-            }),
+            candidates(
+                &Evidence {
+                    snapshot: &snapshot,
+                    anchors: &anchors,
+                    rest_terms: &rest_terms,
+                    mentions: &super::understand::Linker::mention_texts(&normalized, &links),
+                    cues: &cues,
+                    retrieval: &retrieval,
+                    query_vector: query_vector.as_deref().map(Vec::as_slice),
+                },
+                walked,
+            ),
             &reasoner,
         );
         timings.insert("reason", ms(stage));

@@ -296,7 +296,6 @@ pub struct Evidence<'a> {
     pub cues: &'a Cues,
     pub retrieval: &'a Retrieval,
     pub query_vector: Option<&'a [f32]>,
-    pub max_hops: usize,
 }
 
 /// Nodes kept per depth while walking out from an anchor.
@@ -346,62 +345,34 @@ impl PathSummary {
     }
 }
 
-/// Describes every candidate with its features (unscored).
-pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
-    let snapshot = evidence.snapshot;
-    let cues = evidence.cues;
+/// The walk out from a question's named entities: the best path to each node reached, from
+/// which entities, in how few hops. It needs no query vector, so it runs while the question is
+/// embedded.
+pub struct Walk {
+    paths: FxHashMap<u32, PathSummary>,
+    reached_from: FxHashMap<u32, FxHashSet<u32>>,
+    shortest: FxHashMap<u32, usize>,
+    /// Share of the question's other words in each node's name, as computed so far.
+    name_matches: FxHashMap<u32, f32>,
+}
+
+/// Walks out from `anchors` (up to `max_hops`), preferring relations `cues` asks about and nodes
+/// whose names echo `rest_terms`.
+pub fn walk(
+    snapshot: &Snapshot,
+    anchors: &[Anchor],
+    cues: &Cues,
+    rest_terms: &[String],
+    max_hops: usize,
+) -> Walk {
     let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
-    let kinds: FxHashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
-    let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
-    let legs = &evidence.retrieval.legs;
-
-    let query = evidence.query_vector.map(Quantized::of);
-    let mut cosines: FxHashMap<u32, (f32, f32)> = FxHashMap::default();
-    let mut cosine = |slot: u32| -> (f32, f32) {
-        *cosines.entry(slot).or_insert_with(|| match &query {
-            Some(query) => (
-                snapshot.question_vectors.owner_best(slot, query),
-                snapshot.text_vectors.owner_best(slot, query),
-            ),
-            None => (0.0, 0.0),
-        })
-    };
-
-    // Candidate set: leg hits, anchors, path ends.
-    let mut slots: Vec<u32> = Vec::new();
-    let mut seen: FxHashSet<u32> = FxHashSet::default();
-    for leg in legs.iter() {
-        for &(slot, _) in leg.hits.iter().take(LEG_CANDIDATES) {
-            if seen.insert(slot) {
-                slots.push(slot);
-            }
-        }
-    }
-    for anchor in evidence.anchors {
-        if seen.insert(anchor.slot) {
-            slots.push(anchor.slot);
-        }
-    }
-    let rest: FxHashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let rest: FxHashSet<&str> = rest_terms.iter().map(String::as_str).collect();
     let mut name_matches: FxHashMap<u32, f32> = FxHashMap::default();
-    let mut name_match = |slot: u32| -> f32 {
-        if rest.is_empty() {
-            return 0.0;
-        }
-        *name_matches.entry(slot).or_insert_with(|| {
-            let matched = snapshot
-                .name_terms(slot)
-                .iter()
-                .filter(|t| rest.contains(t.as_str()))
-                .count();
-            matched as f32 / rest.len() as f32
-        })
-    };
+    let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
     let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
     let mut reached_from: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
     let mut shortest: FxHashMap<u32, usize> = FxHashMap::default();
-    let relational = !cued.is_empty();
-    for anchor in evidence.anchors.iter().take(MAX_ANCHORS) {
+    for anchor in anchors.iter().take(MAX_ANCHORS) {
         // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
         // names echo the question): many paths into one hub cannot crowd out the rest.
         let mut frontier: Vec<(f32, Path)> = vec![(
@@ -411,7 +382,7 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
                 steps: Vec::new(),
             },
         )];
-        for _ in 0..evidence.max_hops {
+        for _ in 0..max_hops {
             let mut next: FxHashMap<u32, (f32, Path)> = FxHashMap::default();
             for (weight, path) in &frontier {
                 let hub = snapshot.graph.degree(path.end()) > HUB_DEGREE;
@@ -469,6 +440,80 @@ pub fn candidates(evidence: &Evidence<'_>) -> Vec<Candidate> {
             frontier = next;
         }
     }
+    Walk {
+        paths,
+        reached_from,
+        shortest,
+        name_matches,
+    }
+}
+
+/// The share of the question's other words (`rest`) in a node's name and aliases, cached.
+fn name_share(
+    snapshot: &Snapshot,
+    rest: &FxHashSet<&str>,
+    cache: &mut FxHashMap<u32, f32>,
+    slot: u32,
+) -> f32 {
+    if rest.is_empty() {
+        return 0.0;
+    }
+    *cache.entry(slot).or_insert_with(|| {
+        let matched = snapshot
+            .name_terms(slot)
+            .iter()
+            .filter(|t| rest.contains(t.as_str()))
+            .count();
+        matched as f32 / rest.len() as f32
+    })
+}
+
+/// Describes every candidate — leg hits, named entities, the best ends of `walk` — with its
+/// features (unscored).
+pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
+    let snapshot = evidence.snapshot;
+    let cues = evidence.cues;
+    let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
+    let kinds: FxHashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
+    let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
+    let legs = &evidence.retrieval.legs;
+
+    let query = evidence.query_vector.map(Quantized::of);
+    let mut cosines: FxHashMap<u32, (f32, f32)> = FxHashMap::default();
+    let mut cosine = |slot: u32| -> (f32, f32) {
+        *cosines.entry(slot).or_insert_with(|| match &query {
+            Some(query) => (
+                snapshot.question_vectors.owner_best(slot, query),
+                snapshot.text_vectors.owner_best(slot, query),
+            ),
+            None => (0.0, 0.0),
+        })
+    };
+
+    // Candidate set: leg hits, anchors, path ends.
+    let mut slots: Vec<u32> = Vec::new();
+    let mut seen: FxHashSet<u32> = FxHashSet::default();
+    for leg in legs.iter() {
+        for &(slot, _) in leg.hits.iter().take(LEG_CANDIDATES) {
+            if seen.insert(slot) {
+                slots.push(slot);
+            }
+        }
+    }
+    for anchor in evidence.anchors {
+        if seen.insert(anchor.slot) {
+            slots.push(anchor.slot);
+        }
+    }
+    let rest: FxHashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let Walk {
+        paths,
+        reached_from,
+        shortest,
+        mut name_matches,
+    } = walk;
+    let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
+    let relational = !cued.is_empty();
     // The best path ends join the candidates; the rest are not worth describing.
     let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
     ends.sort_by(|a, b| b.1.rank_key().cmp(&a.1.rank_key()).then(a.0.cmp(b.0)));

@@ -268,6 +268,20 @@ impl KnowledgeBase {
         filter: &TextFilter,
         depth: usize,
     ) -> Result<Retrieval> {
+        self.retrieve_meanwhile(snapshot, query, dense, filter, depth, || {})
+    }
+
+    /// [`Self::retrieve`], running `meanwhile` on this thread while the model embeds the query
+    /// (after the lexical leg), so that work which needs no vector costs no latency.
+    pub(crate) fn retrieve_meanwhile(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        dense: bool,
+        filter: &TextFilter,
+        depth: usize,
+        meanwhile: impl FnOnce(),
+    ) -> Result<Retrieval> {
         // The model runs on an embedding worker while this thread runs the lexical leg.
         let embedding = dense.then(|| self.start_query_vector(query));
         let started = Instant::now();
@@ -278,6 +292,7 @@ impl KnowledgeBase {
             .filter_map(|hit| snapshot.slot_of(&hit.id).map(|slot| (slot, hit.score)))
             .collect();
         let lexical_ms = started.elapsed().as_secs_f64() * 1e3;
+        meanwhile();
         let mut retrieval = Retrieval {
             legs: [
                 LegHits { hits: lexical },
