@@ -216,7 +216,7 @@ impl KnowledgeBase {
         // while the model embeds the question.
         let depth = self.settings.search.leg_depth;
         let mut walked = None;
-        let retrieval = self.retrieve_meanwhile(
+        let retrieval = self.retrieve(
             &snapshot,
             &query_text,
             true,

@@ -459,6 +459,7 @@ impl KnowledgeBase {
                 true,
                 &TextFilter::default(),
                 self.settings.search.leg_depth,
+                || {},
             )?;
             let gold = question
                 .gold

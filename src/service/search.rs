@@ -131,6 +131,7 @@ impl KnowledgeBase {
             request.mode != SearchMode::Lexical,
             &filter,
             depth,
+            || {},
         )?;
         let config = request
             .fusion
@@ -260,20 +261,9 @@ impl KnowledgeBase {
 
     /// Runs the retrieval legs for `query` on `snapshot`. Dense legs run only when `dense` and the
     /// query could be embedded.
+    /// The retrieval legs for `query`, running `meanwhile` on this thread while the model embeds
+    /// the query (after the lexical leg), so that work which needs no vector costs no latency.
     pub(crate) fn retrieve(
-        &self,
-        snapshot: &Snapshot,
-        query: &str,
-        dense: bool,
-        filter: &TextFilter,
-        depth: usize,
-    ) -> Result<Retrieval> {
-        self.retrieve_meanwhile(snapshot, query, dense, filter, depth, || {})
-    }
-
-    /// [`Self::retrieve`], running `meanwhile` on this thread while the model embeds the query
-    /// (after the lexical leg), so that work which needs no vector costs no latency.
-    pub(crate) fn retrieve_meanwhile(
         &self,
         snapshot: &Snapshot,
         query: &str,
