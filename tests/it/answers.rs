@@ -188,6 +188,13 @@ fn conversations_resolve_follow_ups_across_cli_calls() {
     // Another session does not see it.
     let stranger = ask_in(data.path(), "s2", "how much is it?");
     assert_ne!(answer_id(&stranger), Some("product/x300"));
+    // A turn that asks about a feature of the phone leaves the phone what the talk is about.
+    ask_in(data.path(), "s3", "how much is the nova 7");
+    let nfc = ask_in(data.path(), "s3", "does it have nfc");
+    assert_eq!(answer_id(&nfc), Some("feature/nfc"), "{nfc}");
+    let battery = ask_in(data.path(), "s3", "how big is the battery");
+    assert_eq!(answer_id(&battery), Some("product/nova-7"), "{battery}");
+    assert_eq!(battery["answer"]["attribute"]["key"], "battery_mah");
 }
 
 #[test]
