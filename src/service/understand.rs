@@ -624,6 +624,9 @@ impl Linker {
             return cues;
         };
         let mut asks: Vec<usize> = Vec::new();
+        // Cues with their character spans.
+        let mut relations: Vec<(RelId, usize, usize)> = Vec::new();
+        let mut kinds: Vec<(String, usize, usize)> = Vec::new();
         let text = cue_text(normalized);
         let chars: Vec<char> = text.text.chars().collect();
         let char_at: Vec<usize> = {
@@ -647,8 +650,8 @@ impl Linker {
                     continue;
                 }
                 match target {
-                    CueTarget::Relation(rel) => cues.relations.push((*rel, start)),
-                    CueTarget::Kind(kind) => cues.kinds.push((kind.clone(), start)),
+                    CueTarget::Relation(rel) => relations.push((*rel, start, end)),
+                    CueTarget::Kind(kind) => kinds.push((kind.clone(), start, end)),
                     CueTarget::Attribute(key) => cues.attributes.push((key.clone(), start)),
                     CueTarget::Human => cues.human_request = true,
                     CueTarget::Negative => cues.negative_hits += 1,
@@ -670,15 +673,23 @@ impl Linker {
                 .count();
             latin_words <= 1 && gap.iter().filter(|c| is_han(**c)).count() <= 2
         };
-        let asked: Vec<(String, usize)> = cues
-            .kinds
+        let asked: Vec<(String, usize, usize)> = kinds
             .iter()
-            .filter(|(_, start)| asks.iter().any(|&end| asked_right_after(end, *start)))
+            .filter(|(_, start, _)| asks.iter().any(|&end| asked_right_after(end, *start)))
             .cloned()
             .collect();
         if !asked.is_empty() {
-            cues.kinds = asked;
+            // The words that say which kind is asked for ask for nothing else: in "包含什么功能"
+            // (which features does it include) "功能" is the kind, not also `has_feature`.
+            relations
+                .retain(|(_, start, end)| !asked.iter().any(|(_, s, e)| (s, e) == (start, end)));
+            kinds = asked;
         }
+        cues.relations = relations
+            .into_iter()
+            .map(|(r, start, _)| (r, start))
+            .collect();
+        cues.kinds = kinds.into_iter().map(|(k, start, _)| (k, start)).collect();
         cues.relations.sort();
         cues.relations.dedup_by_key(|(rel, _)| *rel);
         cues.kinds.sort();
@@ -955,6 +966,19 @@ mod tests {
         assert_eq!(kinds("这个 product 适用什么 policy"), ["policy"]);
         // No question word: every kind named stays a candidate.
         assert_eq!(kinds("product policy please"), ["policy", "product"]);
+    }
+
+    #[test]
+    fn the_words_naming_the_kind_asked_for_are_no_relation_cue() {
+        let (linker, _) = linker_of(
+            "",
+            "kinds: [plan, {name: feature, phrases: {en: [feature], zh: [功能]}}]\nrelations:\n  - name: includes\n    from: [plan]\n    to: [feature]\n    phrases: {en: [include], zh: [包含]}\n  - name: has_feature\n    from: [plan]\n    to: [feature]\n    phrases: {en: [feature], zh: [功能]}\n",
+        );
+        let relations = |question: &str| linker.cues(&normalize(question)).relations.len();
+        // "功能" after "什么" names the kind asked for: only "包含" is a relation cue.
+        assert_eq!(relations("shield 包含什么功能"), 1);
+        // Without a question word before it, it is a cue of `has_feature` too.
+        assert_eq!(relations("shield 包含 功能"), 2);
     }
 
     #[test]
