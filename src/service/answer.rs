@@ -195,11 +195,12 @@ impl KnowledgeBase {
         let normalized = normalize(question);
         let lang = detect_lang(&normalized);
         let links = snapshot.linker().link(&normalized);
-        let cues = snapshot
-            .linker()
-            .cues_outside(&normalized, &links, &|slot, kind| {
-                snapshot.node_at(slot).kind.as_str() == kind
-            });
+        let cues = snapshot.linker().cues_outside(
+            &normalized,
+            &links,
+            &|slot, kind| snapshot.node_at(slot).kind.as_str() == kind,
+            &|slot, key| snapshot.node_at(slot).attrs.contains_key(key),
+        );
         let kb_settings = self.kb_settings();
         let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
         let anchors = anchors(&links, &context, &cues);

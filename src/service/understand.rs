@@ -588,11 +588,17 @@ impl Linker {
     /// The exception is a kind word naming the mentioned node's own kind: "return" in "x300
     /// return window" (an alias of the return policy) says the customer asks about a policy —
     /// `is_kind(slot, kind)` tells whether a linked node is of a kind.
+    /// A relation or kind cue that starts inside the phrase of an attribute a mentioned node
+    /// holds is a piece of that phrase: "annual fee on the voyager card" asks for the card's
+    /// annual fee, not for a fee (a kind) the card incurs ("fee on") — `holds(slot, key)` tells
+    /// whether a linked node holds an attribute. ("how long is the warranty on the c2" keeps
+    /// its warranty cues: the camera holds no warranty length, its policy does.)
     pub fn cues_outside(
         &self,
         normalized: &str,
         mentions: &[Link],
         is_kind: &dyn Fn(u32, &str) -> bool,
+        holds: &dyn Fn(u32, &str) -> bool,
     ) -> Cues {
         let ignored = |start: usize, end: usize, target: &CueTarget| {
             let structural = matches!(
@@ -607,17 +613,19 @@ impl Linker {
                         && !matches!(target, CueTarget::Kind(kind) if is_kind(m.slot, kind))
                 })
         };
-        self.cues_where(normalized, &ignored)
+        let held = |key: &str| mentions.iter().any(|m| holds(m.slot, key));
+        self.cues_where(normalized, &ignored, &held)
     }
 
     pub fn cues(&self, normalized: &str) -> Cues {
-        self.cues_where(normalized, &|_, _, _| false)
+        self.cues_where(normalized, &|_, _, _| false, &|_| false)
     }
 
     fn cues_where(
         &self,
         normalized: &str,
         ignored: &dyn Fn(usize, usize, &CueTarget) -> bool,
+        held: &dyn Fn(&str) -> bool,
     ) -> Cues {
         let mut cues = Cues::default();
         let Some(automaton) = &self.cues else {
@@ -627,6 +635,8 @@ impl Linker {
         // Cues with their character spans.
         let mut relations: Vec<(RelId, usize, usize)> = Vec::new();
         let mut kinds: Vec<(String, usize, usize)> = Vec::new();
+        // Phrases of attributes a mentioned node holds.
+        let mut held_attribute_spans: Vec<(usize, usize)> = Vec::new();
         let text = cue_text(normalized);
         let chars: Vec<char> = text.text.chars().collect();
         let char_at: Vec<usize> = {
@@ -652,7 +662,12 @@ impl Linker {
                 match target {
                     CueTarget::Relation(rel) => relations.push((*rel, start, end)),
                     CueTarget::Kind(kind) => kinds.push((kind.clone(), start, end)),
-                    CueTarget::Attribute(key) => cues.attributes.push((key.clone(), start)),
+                    CueTarget::Attribute(key) => {
+                        cues.attributes.push((key.clone(), start));
+                        if held(key) {
+                            held_attribute_spans.push((start, end));
+                        }
+                    }
                     CueTarget::Human => cues.human_request = true,
                     CueTarget::Negative => cues.negative_hits += 1,
                     CueTarget::Anaphora => cues.anaphora = true,
@@ -673,6 +688,13 @@ impl Linker {
                 .count();
             latin_words <= 1 && gap.iter().filter(|c| is_han(**c)).count() <= 2
         };
+        let inside_attribute = |start: usize| {
+            held_attribute_spans
+                .iter()
+                .any(|&(s, e)| s < start && start < e)
+        };
+        relations.retain(|(_, start, _)| !inside_attribute(*start));
+        kinds.retain(|(_, start, _)| !inside_attribute(*start));
         let asked: Vec<(String, usize, usize)> = kinds
             .iter()
             .filter(|(_, start, _)| asks.iter().any(|&end| asked_right_after(end, *start)))
@@ -998,6 +1020,37 @@ mod tests {
     }
 
     #[test]
+    fn a_cue_inside_the_phrase_of_an_attribute_the_entity_holds_is_part_of_it() {
+        let (linker, nodes) = linker_of(
+            r#"{"id":"card/v","kind":"card","name":"Voyager card","attrs":{"annual_fee":95}}
+{"id":"product/c2","kind":"product","name":"C2 camera"}"#,
+            "kinds:\n  - name: card\n  - name: product\n  - name: charge\n    phrases: {en: [fee]}\n  - name: policy\n    phrases: {en: [warranty]}\nrelations:\n  - name: incurs\n    from: [card]\n    to: [charge]\n    phrases: {en: [\"fee on\"]}\n  - name: covered_by\n    from: [product]\n    to: [policy]\n    phrases: {en: [\"warranty on\"]}\nattributes:\n  annual_fee: {en: [\"annual fee\"]}\n  warranty_months: {en: [\"how long is the warranty\"]}\n",
+        );
+        let cues = |question: &str| {
+            let normalized = normalize(question);
+            let links = linker.link(&normalized);
+            linker.cues_outside(
+                &normalized,
+                &links,
+                &|slot, kind| nodes[slot as usize].kind.as_str() == kind,
+                &|slot, key| nodes[slot as usize].attrs.contains_key(key),
+            )
+        };
+        // The card holds an annual fee: "fee" and "fee on" are pieces of "annual fee".
+        let fee = cues("annual fee on the voyager card");
+        assert!(fee.relations.is_empty(), "{fee:?}");
+        assert!(fee.kinds.iter().all(|(k, _)| k != "charge"), "{fee:?}");
+        assert_eq!(fee.attributes.len(), 1);
+        // The camera holds no warranty length, its policy does: the warranty cues stay.
+        let warranty = cues("how long is the warranty on the c2 camera");
+        assert_eq!(warranty.relations.len(), 1, "{warranty:?}");
+        assert!(
+            warranty.kinds.iter().any(|(k, _)| k == "policy"),
+            "{warranty:?}"
+        );
+    }
+
+    #[test]
     fn a_kind_word_inside_a_mention_counts_only_for_a_node_of_that_kind() {
         let (linker, nodes) = linker_of(
             r#"{"id":"policy/r30","kind":"policy","name":"30-Day Return Policy","aliases":["return window"]}
@@ -1009,9 +1062,12 @@ mod tests {
             let normalized = normalize(question);
             let links = linker.link(&normalized);
             linker
-                .cues_outside(&normalized, &links, &|slot, kind| {
-                    nodes[slot as usize].kind.as_str() == kind
-                })
+                .cues_outside(
+                    &normalized,
+                    &links,
+                    &|slot, kind| nodes[slot as usize].kind.as_str() == kind,
+                    &|_, _| false,
+                )
                 .kinds
                 .into_iter()
                 .map(|(k, _)| k)
