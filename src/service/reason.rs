@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::Path;
+use crate::graph::{Path, Step};
 use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
@@ -411,20 +411,31 @@ pub fn walk(
             next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.end().cmp(&b.1.end())));
             next.truncate(FRONTIER);
             for (_, path) in &next {
+                let bounced = bounces(&path.steps);
+                let answers_cue = |i: usize, step: &Step| cued.contains(&step.rel) && !bounced[i];
                 let used: FxHashSet<u16> = path
                     .steps
                     .iter()
-                    .map(|s| s.rel)
-                    .filter(|r| cued.contains(r))
+                    .enumerate()
+                    .filter(|(i, s)| answers_cue(*i, s))
+                    .map(|(_, s)| s.rel)
                     .collect();
                 let explained = explained_by(snapshot, path, &rest);
                 let summary = PathSummary {
                     path: path.clone(),
                     covered: used.len(),
-                    uncued: path.steps.iter().filter(|s| !cued.contains(&s.rel)).count(),
+                    uncued: path
+                        .steps
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, s)| !answers_cue(*i, s))
+                        .count(),
                     anchor_weight: anchor.weight,
                     explained,
-                    last_cued: path.steps.last().is_some_and(|s| cued.contains(&s.rel)),
+                    last_cued: path
+                        .steps
+                        .last()
+                        .is_some_and(|s| answers_cue(path.steps.len() - 1, s)),
                 };
                 let end = path.end();
                 reached_from.entry(end).or_default().insert(anchor.slot);
@@ -446,6 +457,19 @@ pub fn walk(
         shortest,
         name_matches,
     }
+}
+
+/// Which steps only go out along a relation and straight back along it: "card A incurs a late
+/// fee, incurred by card B" reaches a sibling of A, and answers nothing `incurs` asks about A.
+fn bounces(steps: &[Step]) -> Vec<bool> {
+    let mut bounced = vec![false; steps.len()];
+    for i in 1..steps.len() {
+        if steps[i].rel == steps[i - 1].rel && steps[i].direction != steps[i - 1].direction {
+            bounced[i - 1] = true;
+            bounced[i] = true;
+        }
+    }
+    bounced
 }
 
 /// The share of the question's other words (`rest`) in a node's name and aliases, cached.
@@ -840,6 +864,30 @@ fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; CA
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::Direction;
+
+    #[test]
+    fn going_out_and_straight_back_along_a_relation_is_a_bounce() {
+        let step = |rel: u16, direction: Direction, to: u32| Step {
+            rel,
+            direction,
+            weight: 1.0,
+            to,
+        };
+        // Card A incurs fee 1, incurred by card B, linked to account 3.
+        let sibling = [
+            step(0, Direction::Forward, 1),
+            step(0, Direction::Backward, 2),
+            step(1, Direction::Forward, 3),
+        ];
+        assert_eq!(bounces(&sibling), [true, true, false]);
+        // Out along one relation, on along another: nothing cancels.
+        let onward = [
+            step(0, Direction::Forward, 1),
+            step(1, Direction::Forward, 2),
+        ];
+        assert_eq!(bounces(&onward), [false, false]);
+    }
 
     #[test]
     fn fitting_learns_which_feature_separates() {
