@@ -318,14 +318,17 @@ impl KnowledgeBase {
         timings.insert("assemble", ms(stage));
 
         if let Some(state) = session.as_mut() {
-            let mentioned: Vec<String> = turn_entities(&links, &anchors, &|slot| {
+            let answered = best.map(|c| TurnAnswer {
+                slot: c.slot,
+                along_relation_asked: c.features.complete_graph_answer > 0.0,
+            });
+            let entities: Vec<String> = turn_entities(&links, &anchors, answered, |slot| {
                 snapshot.node_at(slot).kind.as_str()
             })
             .into_iter()
             .map(|slot| snapshot.node_at(slot).id.to_string())
             .collect();
-            let answered = answer.as_ref().map(|a| a.node_id.as_str());
-            state.record(&mentioned, answered, !confident, now);
+            state.record(&entities, None, !confident, now);
         }
         if let Some(state) = session {
             self.sessions
@@ -442,13 +445,24 @@ fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> Stri
     chars.into_iter().collect()
 }
 
+/// A turn's answer, as the conversation remembers it.
+#[derive(Debug, Clone, Copy)]
+struct TurnAnswer {
+    slot: u32,
+    /// Reached along the relation the question asked about ("what replaced the x100").
+    along_relation_asked: bool,
+}
+
 /// The entities a turn leaves for later turns to refer back to, the one it is about first: what
 /// it names, in the order it names them, behind the conversation's topic when the turn leans on
 /// the conversation and names nothing of the topic's kind ("有NFC吗" after asking about a phone
-/// is still about the phone, so "那电池多大" is too).
+/// is still about the phone, so "那电池多大" is too), then its answer — or, when the answer was
+/// found along the relation the turn asked about, the answer first ("what replaced the voyager
+/// classic" → "does that one have an annual fee" asks about the replacement).
 fn turn_entities<'k>(
     links: &[super::understand::Link],
     anchors: &[Anchor],
+    answered: Option<TurnAnswer>,
     kind_of: impl Fn(u32) -> &'k str,
 ) -> Vec<u32> {
     let first_named = |slot: u32| {
@@ -470,6 +484,14 @@ fn turn_entities<'k>(
         let replaced = entities.iter().any(|&s| kind_of(s) == kind_of(topic.slot));
         if !replaced {
             entities.insert(0, topic.slot);
+        }
+    }
+    if let Some(answer) = answered {
+        entities.retain(|&slot| slot != answer.slot);
+        if answer.along_relation_asked {
+            entities.insert(0, answer.slot);
+        } else {
+            entities.push(answer.slot);
         }
     }
     entities
@@ -567,17 +589,20 @@ mod tests {
         // "is the nova 7 ultra (2) waterproof (3)": equal weights, the first mention leads.
         let anchors = [anchor(3, 1.0, false), anchor(2, 1.0, false)];
         let links = [link(2, 7), link(3, 24)];
-        assert_eq!(turn_entities(&links, &anchors, kind_of), [2, 3]);
+        assert_eq!(turn_entities(&links, &anchors, None, kind_of), [2, 3]);
     }
 
     #[test]
     fn the_conversations_topic_stays_first_until_something_of_its_kind_replaces_it() {
         // "有NFC吗" (3) while talking about product 1: still about product 1.
         let leaning = [anchor(3, 1.0, false), anchor(1, 0.42, true)];
-        assert_eq!(turn_entities(&[link(3, 1)], &leaning, kind_of), [1, 3]);
+        assert_eq!(
+            turn_entities(&[link(3, 1)], &leaning, None, kind_of),
+            [1, 3]
+        );
         // "and the x500 (2)?": the new product takes over.
         let switching = [anchor(2, 1.0, false), anchor(1, 0.42, true)];
-        assert_eq!(turn_entities(&[link(2, 8)], &switching, kind_of), [2]);
+        assert_eq!(turn_entities(&[link(2, 8)], &switching, None, kind_of), [2]);
         // No conversation: only what the turn names.
         assert_eq!(
             turn_entities(&[link(3, 1)], &[anchor(3, 1.0, false)], kind_of),
