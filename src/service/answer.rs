@@ -605,7 +605,7 @@ mod tests {
         assert_eq!(turn_entities(&[link(2, 8)], &switching, None, kind_of), [2]);
         // No conversation: only what the turn names.
         assert_eq!(
-            turn_entities(&[link(3, 1)], &[anchor(3, 1.0, false)], kind_of),
+            turn_entities(&[link(3, 1)], &[anchor(3, 1.0, false)], None, kind_of),
             [3]
         );
     }
