@@ -609,4 +609,27 @@ mod tests {
             [3]
         );
     }
+
+    #[test]
+    fn an_answer_found_along_the_relation_asked_leads_the_next_turn() {
+        let named = [anchor(1, 1.0, false)];
+        // "what replaced product 1" → product 2: "does that one …" asks about product 2.
+        let replacement = TurnAnswer {
+            slot: 2,
+            along_relation_asked: true,
+        };
+        assert_eq!(
+            turn_entities(&[link(1, 18)], &named, Some(replacement), kind_of),
+            [2, 1]
+        );
+        // An answer about what was named comes after it.
+        let about = TurnAnswer {
+            slot: 3,
+            along_relation_asked: false,
+        };
+        assert_eq!(
+            turn_entities(&[link(1, 18)], &named, Some(about), kind_of),
+            [1, 3]
+        );
+    }
 }
