@@ -315,6 +315,15 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
         Some("policy/equipment-return"),
         "{rules}"
     );
+    // After a relational question, "it" is what the relation led to, not what was named.
+    let modem = ask_in(
+        data.path(),
+        "isp-plan",
+        "which modem comes with the fiber 500 plan",
+    );
+    assert_eq!(answer_id(&modem), Some("device/nx-modem"), "{modem}");
+    let it = ask_in(data.path(), "isp-plan", "tell me about it");
+    assert_eq!(answer_id(&it), Some("device/nx-modem"), "{it}");
     let fast = ask(data.path(), "how fast is F1000");
     assert_eq!(fast["answer"]["attribute"]["value"], "1000");
     let out_of_scope = ask(data.path(), "do you sell mobile phones");
