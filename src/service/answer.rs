@@ -12,8 +12,8 @@ use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
 use super::reason::{
-    anchors, candidates, rank, sigmoid, walk, Anchor, Candidate, Evidence, QuestionSignals, Source,
-    FEATURES,
+    anchors, candidates, names_something, rank, sigmoid, walk, Anchor, Candidate, Evidence,
+    QuestionSignals, Source, FEATURES,
 };
 use super::understand::{detect_lang, normalize};
 use super::{privacy, KnowledgeBase, Result, Snapshot};
@@ -209,7 +209,7 @@ impl KnowledgeBase {
         // A follow-up that names nothing is retrieved together with what it refers back to.
         let mut query_text = question.to_owned();
         if let Some(anchor) = anchors.iter().find(|a| a.from_context) {
-            if links.is_empty() {
+            if !names_something(&links, &cues) {
                 query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
             }
         }

@@ -261,15 +261,20 @@ pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
     for link in links {
         let base = if link.exact { 1.0 } else { FUZZY_ANCHOR };
         let short = if link.length <= 2 { 0.7 } else { 1.0 };
+        let asked_for = if is_attribute_phrase(link, cues) {
+            0.5
+        } else {
+            1.0
+        };
         add(Anchor {
             slot: link.slot,
-            weight: base * short / (link.ambiguity as f32).sqrt(),
+            weight: base * short * asked_for / (link.ambiguity as f32).sqrt(),
             from_context: false,
         });
     }
     // The conversation counts fully when the question refers back or names nothing; less when
     // it names something of its own ("需要网关吗" after asking about a lock still means the lock).
-    let refers_back = cues.anaphora || links.is_empty();
+    let refers_back = cues.anaphora || !names_something(links, cues);
     let strength = if refers_back { 1.0 } else { 0.5 };
     for (age, &slot) in context.iter().enumerate() {
         add(Anchor {
@@ -281,6 +286,19 @@ pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
     let mut anchors: Vec<Anchor> = best.into_values().collect();
     anchors.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.slot.cmp(&b.slot)));
     anchors
+}
+
+/// Whether a mention is also where an attribute's phrase starts: "月费" in "有月费吗" is the
+/// alias of the monthly fee, but asks for an attribute of what the conversation is about.
+fn is_attribute_phrase(link: &Link, cues: &Cues) -> bool {
+    cues.attributes
+        .iter()
+        .any(|(_, start)| *start == link.start)
+}
+
+/// Whether the question names an entity of its own, beyond mentions that are attribute phrases.
+pub fn names_something(links: &[Link], cues: &Cues) -> bool {
+    links.iter().any(|l| !is_attribute_phrase(l, cues))
 }
 
 /// Everything a question's candidates are described from.
@@ -865,6 +883,36 @@ fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; CA
 mod tests {
     use super::*;
     use crate::graph::Direction;
+
+    #[test]
+    fn a_mention_that_is_an_attribute_phrase_leaves_the_question_to_the_conversation() {
+        // "有月费吗" while talking about account 7: "月费" is the alias of fee 3 and the phrase
+        // of the `monthly_fee` attribute.
+        let fee = Link {
+            slot: 3,
+            start: 1,
+            end: 3,
+            ambiguity: 1,
+            exact: true,
+            length: 2,
+        };
+        let cues = Cues {
+            attributes: vec![("monthly_fee".to_owned(), 1)],
+            ..Cues::default()
+        };
+        assert!(!names_something(std::slice::from_ref(&fee), &cues));
+        let found = anchors(std::slice::from_ref(&fee), &[7], &cues);
+        assert_eq!((found[0].slot, found[0].from_context), (7, true));
+        assert!((found[0].weight - CONTEXT_ANCHOR).abs() < 1e-6, "{found:?}");
+        assert!(found[1].weight < 0.5, "{found:?}");
+        // Without the attribute cue the fee is named, and the conversation counts half.
+        let named = anchors(&[fee], &[7], &Cues::default());
+        assert_eq!(named[0].slot, 3);
+        assert!(
+            (named[1].weight - CONTEXT_ANCHOR * 0.5).abs() < 1e-6,
+            "{named:?}"
+        );
+    }
 
     #[test]
     fn going_out_and_straight_back_along_a_relation_is_a_bounce() {

@@ -605,12 +605,16 @@ impl Linker {
                 target,
                 CueTarget::Relation(_) | CueTarget::Kind(_) | CueTarget::Attribute(_)
             );
+            // A mention that is nothing but an attribute's phrase ("月费", the alias of the
+            // monthly fee, in "有月费吗") may ask for that attribute: the scorer weighs both.
+            let whole = |m: &Link| (m.start, m.end) == (start, end);
             structural
                 && mentions.iter().any(|m| {
                     m.exact
                         && m.start <= start
                         && end <= m.end
                         && !matches!(target, CueTarget::Kind(kind) if is_kind(m.slot, kind))
+                        && !(matches!(target, CueTarget::Attribute(_)) && whole(m))
                 })
         };
         let held = |key: &str| mentions.iter().any(|m| holds(m.slot, key));
