@@ -555,7 +555,9 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
         mut name_matches,
     } = walk;
     let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
-    let relational = !cued.is_empty();
+    // A relation cue with nothing to walk from ("need to wire money…", no entity named) asks
+    // nothing the graph can answer: the question is judged like any other.
+    let relational = !cued.is_empty() && !evidence.anchors.is_empty();
     // The best path ends join the candidates; the rest are not worth describing.
     let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
     ends.sort_by(|a, b| b.1.rank_key().cmp(&a.1.rank_key()).then(a.0.cmp(b.0)));

@@ -146,6 +146,10 @@ fn demo_answers_carry_attributes_evidence_and_confidence() {
         "{fix}"
     );
     assert!(fix["alternatives"].as_array().unwrap().len() <= 5);
+
+    // "need" cues `requires`, but with no entity to walk from the question is an FAQ's.
+    let start = ask(data.path(), "need to return something i bought, how");
+    assert_eq!(answer_id(&start), Some("faq/start-return"), "{start}");
 }
 
 #[test]
