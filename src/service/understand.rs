@@ -273,6 +273,48 @@ const MIN_FUZZY_CHARS: usize = 4;
 /// misspelled name is found by the retrieval legs anyway).
 const MAX_FUZZY_CHARS: usize = 24;
 
+/// Names without their first word, for customers who leave out the brand ("cashback visa" for
+/// "Kestrel Cashback Visa"): only for names of three words or more that do not start with a
+/// function word, and only where the tail (two words or more) names nothing else — neither
+/// another name or alias nor another node's tail ("slow charging" of "Fix slow charging" is an
+/// issue's own name).
+fn name_tails(nodes: &[Arc<Node>], surfaces: &[(String, u32)]) -> Vec<(String, u32)> {
+    let taken: HashSet<&str> = surfaces.iter().map(|(s, _)| s.as_str()).collect();
+    let mut tails: HashMap<String, Option<u32>> = HashMap::new();
+    for (slot, node) in nodes.iter().enumerate() {
+        if !looks_like_a_name(&node.name) {
+            continue;
+        }
+        let name = normalize(&node.name);
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let first = words.first().copied().unwrap_or_default();
+        let worded = first.chars().all(char::is_alphabetic)
+            && !crate::text::analyzer::STOP_WORDS.contains(&first);
+        if words.len() < 3 || !worded {
+            continue;
+        }
+        let tail = compact_str(&words[1..].join(" "));
+        if tail.chars().count() < MIN_TAIL_CHARS || taken.contains(tail.as_str()) {
+            continue;
+        }
+        tails
+            .entry(tail)
+            .and_modify(|owner| {
+                if *owner != Some(slot as u32) {
+                    *owner = None;
+                }
+            })
+            .or_insert(Some(slot as u32));
+    }
+    tails
+        .into_iter()
+        .filter_map(|(tail, owner)| owner.map(|slot| (tail, slot)))
+        .collect()
+}
+
+/// A name's tail shorter than this (in characters) is not linked.
+const MIN_TAIL_CHARS: usize = 6;
+
 /// A name, model number or alias rather than a question or sentence: at most six words (or
 /// sixteen Han characters) and not ending with a question mark.
 fn looks_like_a_name(form: &str) -> bool {
@@ -300,12 +342,17 @@ impl Linker {
                 }
             }
         }
+        let tails = name_tails(nodes, &pairs);
+        pairs.extend(tails.iter().cloned());
+        let tails: HashSet<String> = tails.into_iter().map(|(surface, _)| surface).collect();
         let surfaces = Surfaces::build(pairs);
         // A few bytes per variant even for hundreds of thousands of surfaces; counted first so
-        // the table is allocated once, at its size.
+        // the table is allocated once, at its size. A name's tail is matched only as written.
         let fuzzy_surface = |surface: &str| {
             let length = surface.chars().count();
-            (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length) && !surface.chars().any(is_han)
+            (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length)
+                && !surface.chars().any(is_han)
+                && !tails.contains(surface)
         };
         let variants: usize = (0..surfaces.len())
             .map(|i| surfaces.get(i))
@@ -1021,6 +1068,35 @@ mod tests {
         // "has" is a function word and "part" names a kind: neither cues `has_part`.
         let cues = linker.cues(&normalize("which part has it"));
         assert!(cues.relations.is_empty(), "{cues:?}");
+    }
+
+    #[test]
+    fn a_name_without_its_brand_links_when_it_names_nothing_else() {
+        let (linker, nodes) = linker_of(
+            r#"{"id":"card/cb","kind":"card","name":"Kestrel Cashback Visa"}
+{"id":"plan/shield","kind":"plan","name":"Lumora Shield"}
+{"id":"solution/slow","kind":"solution","name":"Fix slow charging"}
+{"id":"issue/slow","kind":"issue","name":"Slow charging"}
+{"id":"faq/reset","kind":"faq","name":"How to reset the router"}"#,
+            "kinds: [card, plan, solution, issue, faq]\n",
+        );
+        assert_eq!(
+            linked(
+                &linker,
+                &nodes,
+                "does the cashback visa charge extra abroad"
+            ),
+            [("card/cb".to_owned(), true)]
+        );
+        // One word left is too little to name anything.
+        assert!(linked(&linker, &nodes, "is shield any good").is_empty());
+        // "slow charging" is the issue's own name, not the fix's tail.
+        assert_eq!(
+            linked(&linker, &nodes, "slow charging again"),
+            [("issue/slow".to_owned(), true)]
+        );
+        // Names that start with a function word keep their first word.
+        assert!(linked(&linker, &nodes, "to reset the router").is_empty());
     }
 
     #[test]
