@@ -277,8 +277,12 @@ const MAX_FUZZY_CHARS: usize = 24;
 /// "Kestrel Cashback Visa"): only for names of three words or more that do not start with a
 /// function word, and only where the tail (two words or more) names nothing else — neither
 /// another name or alias nor another node's tail ("slow charging" of "Fix slow charging" is an
-/// issue's own name).
-fn name_tails(nodes: &[Arc<Node>], surfaces: &[(String, u32)]) -> Vec<(String, u32)> {
+/// issue's own name) nor a kind (`kind_phrases`, compact: "debit card" of "Campus Debit Card").
+fn name_tails(
+    nodes: &[Arc<Node>],
+    surfaces: &[(String, u32)],
+    kind_phrases: &HashSet<String>,
+) -> Vec<(String, u32)> {
     let taken: HashSet<&str> = surfaces.iter().map(|(s, _)| s.as_str()).collect();
     let mut tails: HashMap<String, Option<u32>> = HashMap::new();
     for (slot, node) in nodes.iter().enumerate() {
@@ -294,7 +298,10 @@ fn name_tails(nodes: &[Arc<Node>], surfaces: &[(String, u32)]) -> Vec<(String, u
             continue;
         }
         let tail = compact_str(&words[1..].join(" "));
-        if tail.chars().count() < MIN_TAIL_CHARS || taken.contains(tail.as_str()) {
+        if tail.chars().count() < MIN_TAIL_CHARS
+            || taken.contains(tail.as_str())
+            || kind_phrases.contains(&tail)
+        {
             continue;
         }
         tails
@@ -342,7 +349,13 @@ impl Linker {
                 }
             }
         }
-        let tails = name_tails(nodes, &pairs);
+        let kind_phrases: HashSet<String> = schema
+            .kinds
+            .iter()
+            .flat_map(|k| k.phrases.values().flatten())
+            .map(|phrase| compact_str(phrase))
+            .collect();
+        let tails = name_tails(nodes, &pairs, &kind_phrases);
         pairs.extend(tails.iter().cloned());
         let tails: HashSet<String> = tails.into_iter().map(|(surface, _)| surface).collect();
         let surfaces = Surfaces::build(pairs);
@@ -1077,9 +1090,12 @@ mod tests {
 {"id":"plan/shield","kind":"plan","name":"Lumora Shield"}
 {"id":"solution/slow","kind":"solution","name":"Fix slow charging"}
 {"id":"issue/slow","kind":"issue","name":"Slow charging"}
-{"id":"faq/reset","kind":"faq","name":"How to reset the router"}"#,
-            "kinds: [card, plan, solution, issue, faq]\n",
+{"id":"faq/reset","kind":"faq","name":"How to reset the router"}
+{"id":"card/campus","kind":"card","name":"Campus Debit Card"}"#,
+            "kinds: [{name: card, phrases: {en: [debit card]}}, plan, solution, issue, faq]\n",
         );
+        // "debit card" is what the schema calls the kind, not the campus card's tail.
+        assert!(linked(&linker, &nodes, "my new debit card").is_empty());
         assert_eq!(
             linked(
                 &linker,
