@@ -487,7 +487,7 @@ struct Terms<'a>(Vec<&'a str>);
 impl<'a> Terms<'a> {
     fn of(terms: &'a [String]) -> Terms<'a> {
         let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
-        terms.sort_unstable();
+        terms.sort_unstable_by(|a, b| term_order(a, b));
         terms.dedup();
         Terms(terms)
     }
@@ -501,7 +501,7 @@ impl<'a> Terms<'a> {
     }
 
     fn contains(&self, term: &str) -> bool {
-        self.0.binary_search(&term).is_ok()
+        self.0.binary_search_by(|t| term_order(t, term)).is_ok()
     }
 
     fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
@@ -513,7 +513,7 @@ impl<'a> Terms<'a> {
         let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.iter().peekable());
         let mut shared = 0;
         while let (Some(a), Some(b)) = (mine.peek(), theirs.peek()) {
-            match (**a).cmp(b.as_str()) {
+            match term_order(a, b) {
                 std::cmp::Ordering::Less => {
                     mine.next();
                 }
@@ -528,6 +528,16 @@ impl<'a> Terms<'a> {
             }
         }
         shared
+    }
+}
+
+/// The byte order of `str` (the order terms are sorted in), settled by the first byte where it
+/// can be: `str`'s own comparison calls `memcmp` every time, and term comparisons in the walk and
+/// the candidates' features are mostly decided by the first byte.
+fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
     }
 }
 
@@ -700,7 +710,7 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
                 let names = snapshot.name_terms(slot);
                 let text = snapshot.text_terms(slot);
                 let has = |terms: &[String], t: &str| {
-                    terms.binary_search_by(|n| n.as_str().cmp(t)).is_ok()
+                    terms.binary_search_by(|n| term_order(n, t)).is_ok()
                 };
                 let covered = rest
                     .iter()
@@ -945,6 +955,17 @@ mod tests {
         check(&["battery", "hub", "warranty"], 3);
         check(&["aaa", "zzz"], 0);
         assert_eq!(Terms::of(&[]).shared_with(&["hub".to_owned()]), 0);
+        for (x, y) in [
+            ("a", "b"),
+            ("hub", "hubs"),
+            ("", "a"),
+            ("", ""),
+            ("b", "ab"),
+            ("电池", "hub"),
+        ] {
+            assert_eq!(term_order(x, y), x.cmp(y), "{x} vs {y}");
+            assert_eq!(term_order(y, x), y.cmp(x), "{y} vs {x}");
+        }
     }
 
     #[test]
