@@ -1,25 +1,18 @@
-//! The knowledge graph as a petgraph view for traversal: derived state, built from the store's
+//! The knowledge graph as adjacency arrays for traversal: derived state, built from the store's
 //! nodes and edges and rebuilt with every published KB version.
 //!
 //! Graph node `i` is the caller's node slot `i`; relations are small integers (the caller keeps the
 //! names). Every edge can be walked forward (along its direction) or backward (by its inverse
-//! name). Traversals are bounded in hops and in how many paths they return, so a hub node cannot
-//! make a query slow. Pure computation: no IO, nothing of sled, tantivy, ONNX or HTTP.
-
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction as PetDirection;
+//! name). Each node's steps lie side by side in one array (compressed sparse rows), so walking out
+//! of a hub reads one contiguous run instead of chasing a linked list of edges spread over the
+//! whole graph (a walk at 100k nodes spent most of its time in those cache misses). Traversals are
+//! bounded in hops and in how many paths they return, so a hub node cannot make a query slow. Pure
+//! computation: no IO, nothing of sled, tantivy, ONNX or HTTP.
 
 pub use crate::domain::Direction;
 
 /// Relation id (position of the relation in the schema).
 pub type RelId = u16;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EdgeData {
-    pub rel: RelId,
-    pub weight: f32,
-}
 
 /// Nodes with their distance from the start, and the edges walked as (from, step).
 pub type Neighborhood = (Vec<(u32, usize)>, Vec<(u32, Step)>);
@@ -55,75 +48,101 @@ impl Path {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KbGraph {
-    graph: DiGraph<(), EdgeData, u32>,
-    /// Edges at each node, both directions (hubs are recognised without counting).
-    degrees: Vec<u32>,
+    /// The steps out of node `i` are `steps[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<u32>,
+    /// Every edge twice: forward at its source, backward at its target.
+    steps: Vec<Step>,
+}
+
+impl Default for KbGraph {
+    fn default() -> Self {
+        Self::build(0, [])
+    }
 }
 
 impl KbGraph {
     /// Builds a graph of `node_count` nodes (slots `0..node_count`) and the given edges
     /// `(from, rel, to, weight)`. Edges naming a slot out of range are a programming error.
+    ///
+    /// A node's steps are its outgoing edges (forward) then its incoming ones (backward), each
+    /// group latest edge first: the order in which walks have always met them, and so break ties.
     pub fn build(
         node_count: usize,
         edges: impl IntoIterator<Item = (u32, RelId, u32, f32)>,
     ) -> Self {
-        let mut graph = DiGraph::with_capacity(node_count, 0);
-        for _ in 0..node_count {
-            graph.add_node(());
+        let edges: Vec<(u32, RelId, u32, f32)> = edges.into_iter().collect();
+        let mut outgoing = vec![0u32; node_count];
+        let mut incoming = vec![0u32; node_count];
+        for &(from, _, to, _) in &edges {
+            outgoing[from as usize] += 1;
+            incoming[to as usize] += 1;
         }
-        for (from, rel, to, weight) in edges {
-            graph.add_edge(
-                NodeIndex::new(from as usize),
-                NodeIndex::new(to as usize),
-                EdgeData { rel, weight },
-            );
+        let mut offsets = Vec::with_capacity(node_count + 1);
+        offsets.push(0u32);
+        for node in 0..node_count {
+            let end = offsets[node] + outgoing[node] + incoming[node];
+            offsets.push(end);
         }
-        let mut degrees = vec![0u32; graph.node_count()];
-        for edge in graph.edge_references() {
-            degrees[edge.source().index()] += 1;
-            degrees[edge.target().index()] += 1;
+        // Where the next forward and backward step of each node goes.
+        let mut next_forward: Vec<u32> = offsets[..node_count].to_vec();
+        let mut next_backward: Vec<u32> = (0..node_count)
+            .map(|node| offsets[node] + outgoing[node])
+            .collect();
+        let placeholder = Step {
+            rel: 0,
+            direction: Direction::Forward,
+            weight: 0.0,
+            to: 0,
+        };
+        let mut steps = vec![placeholder; edges.len() * 2];
+        for &(from, rel, to, weight) in edges.iter().rev() {
+            let at = &mut next_forward[from as usize];
+            steps[*at as usize] = Step {
+                rel,
+                direction: Direction::Forward,
+                weight,
+                to,
+            };
+            *at += 1;
+            let at = &mut next_backward[to as usize];
+            steps[*at as usize] = Step {
+                rel,
+                direction: Direction::Backward,
+                weight,
+                to: from,
+            };
+            *at += 1;
         }
-        Self { graph, degrees }
+        Self { offsets, steps }
     }
 
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.offsets.len() - 1
     }
 
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.steps.len() / 2
     }
 
     /// Every edge at `slot`, walked away from it: forward for outgoing edges, backward for
     /// incoming ones.
     pub fn steps_from(&self, slot: u32) -> impl Iterator<Item = Step> + '_ {
-        let node = NodeIndex::new(slot as usize);
-        let forward = self
-            .graph
-            .edges_directed(node, PetDirection::Outgoing)
-            .map(|e| Step {
-                rel: e.weight().rel,
-                direction: Direction::Forward,
-                weight: e.weight().weight,
-                to: e.target().index() as u32,
-            });
-        let backward = self
-            .graph
-            .edges_directed(node, PetDirection::Incoming)
-            .map(|e| Step {
-                rel: e.weight().rel,
-                direction: Direction::Backward,
-                weight: e.weight().weight,
-                to: e.source().index() as u32,
-            });
-        forward.chain(backward)
+        self.steps_at(slot).iter().copied()
+    }
+
+    fn steps_at(&self, slot: u32) -> &[Step] {
+        let slot = slot as usize;
+        if slot >= self.node_count() {
+            return &[];
+        }
+        &self.steps[self.offsets[slot] as usize..self.offsets[slot + 1] as usize]
     }
 
     /// Number of edges at `slot` (both directions).
     pub fn degree(&self, slot: u32) -> usize {
-        self.degrees.get(slot as usize).map_or(0, |d| *d as usize)
+        self.steps_at(slot).len()
     }
 
     /// All simple paths of 1..=`max_hops` steps from `start` whose every step `allow`s (given the
@@ -183,7 +202,7 @@ impl KbGraph {
                 steps: Vec::new(),
             });
         }
-        let n = self.graph.node_count();
+        let n = self.node_count();
         if from as usize >= n || to as usize >= n {
             return None;
         }
@@ -227,7 +246,7 @@ impl KbGraph {
         max_nodes: usize,
         allow: &dyn Fn(u32, &Step) -> bool,
     ) -> Neighborhood {
-        let n = self.graph.node_count();
+        let n = self.node_count();
         if start as usize >= n {
             return (Vec::new(), Vec::new());
         }
@@ -302,6 +321,39 @@ mod tests {
         let only_a = graph.paths(0, 3, 100, &|_, s| s.rel == 0);
         assert_eq!(only_a.iter().map(|p| p.end()).collect::<Vec<_>>(), [1, 4]);
         assert_eq!(graph.paths(0, 3, 2, &|_, _| true).len(), 2);
+    }
+
+    #[test]
+    fn steps_are_outgoing_then_incoming_latest_first() {
+        // 1 has edges out to 2 and 3 and in from 0 and 4.
+        let graph = KbGraph::build(
+            5,
+            [
+                (0, 0, 1, 1.0),
+                (1, 1, 2, 0.5),
+                (1, 2, 3, 1.0),
+                (4, 0, 1, 1.0),
+            ],
+        );
+        let steps: Vec<(u32, Direction, RelId, f32)> = graph
+            .steps_from(1)
+            .map(|s| (s.to, s.direction, s.rel, s.weight))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (3, Direction::Forward, 2, 1.0),
+                (2, Direction::Forward, 1, 0.5),
+                (4, Direction::Backward, 0, 1.0),
+                (0, Direction::Backward, 0, 1.0),
+            ]
+        );
+        assert_eq!(graph.degree(1), 4);
+        assert_eq!(graph.degree(3), 1);
+        assert_eq!(graph.steps_from(5).count(), 0, "slot out of range");
+        assert_eq!((graph.node_count(), graph.edge_count()), (5, 4));
+        let empty = KbGraph::default();
+        assert_eq!((empty.node_count(), empty.edge_count()), (0, 0));
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! `answergraph tune` refits them (and the confidence calibration) on any KB's own questions.
 //! Features are KB-independent by construction: nothing here knows a kind, relation or node name.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -331,20 +332,19 @@ const LEG_CANDIDATES: usize = 30;
 /// Factor for a step along a relation the question does not mention (beam ordering only).
 const UNCUED_STEP: f32 = 0.5;
 
-/// The best path found to a node: (cued relations covered, uncued steps, hops, anchor weight).
-#[derive(Debug, Clone)]
-struct PathSummary {
-    path: Path,
+/// What ranks one path to a node above another: cued relations covered, ending on a cued
+/// step, fewer uncued steps, fewer hops, a stronger anchor.
+#[derive(Debug, Clone, Copy)]
+struct RankKey {
     covered: usize,
-    uncued: usize,
-    anchor_weight: f32,
-    /// Share of the question's remaining words named by the nodes the path walks through.
-    explained: f32,
     last_cued: bool,
+    uncued: usize,
+    hops: usize,
+    anchor_weight: f32,
 }
 
-impl PathSummary {
-    fn rank_key(
+impl RankKey {
+    fn rank(
         &self,
     ) -> (
         usize,
@@ -357,10 +357,19 @@ impl PathSummary {
             self.covered,
             self.last_cued,
             std::cmp::Reverse(self.uncued),
-            std::cmp::Reverse(self.path.hops()),
+            std::cmp::Reverse(self.hops),
             (self.anchor_weight * 1000.0) as i32,
         )
     }
+}
+
+/// The best path found to a node, with its rank.
+#[derive(Debug, Clone)]
+struct PathSummary {
+    path: Path,
+    key: RankKey,
+    /// Share of the question's remaining words named by the nodes the path walks through.
+    explained: f32,
 }
 
 /// The walk out from a question's named entities: the best path to each node reached, from
@@ -384,7 +393,7 @@ pub fn walk(
     max_hops: usize,
 ) -> Walk {
     let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
-    let rest: FxHashSet<&str> = rest_terms.iter().map(String::as_str).collect();
+    let rest = Terms::of(rest_terms);
     let mut name_matches: FxHashMap<u32, f32> = FxHashMap::default();
     let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
     let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
@@ -401,8 +410,10 @@ pub fn walk(
             },
         )];
         for _ in 0..max_hops {
-            let mut next: FxHashMap<u32, (f32, Path)> = FxHashMap::default();
-            for (weight, path) in &frontier {
+            // The best way into each node reached: (score, position in `frontier`, step). Only
+            // the paths that survive the cut below are built.
+            let mut next: FxHashMap<u32, (f32, usize, Step)> = FxHashMap::default();
+            for (from, (weight, path)) in frontier.iter().enumerate() {
                 let hub = snapshot.graph.degree(path.end()) > HUB_DEGREE;
                 for step in snapshot.graph.steps_from(path.end()) {
                     if step.to == path.start || path.steps.iter().any(|s| s.to == step.to) {
@@ -418,52 +429,62 @@ pub fn walk(
                     };
                     let relevance = 1.0 + name_match(step.to);
                     let score = weight * factor * step.weight.clamp(0.1, 1.0) * relevance;
-                    if next.get(&step.to).is_none_or(|(best, _)| score > *best) {
-                        let mut longer = path.clone();
-                        longer.steps.push(step);
-                        next.insert(step.to, (score, longer));
+                    match next.entry(step.to) {
+                        Entry::Occupied(mut best) if score > best.get().0 => {
+                            best.insert((score, from, step));
+                        }
+                        Entry::Occupied(_) => {}
+                        Entry::Vacant(slot) => {
+                            slot.insert((score, from, step));
+                        }
                     }
                 }
             }
-            let mut next: Vec<(f32, Path)> = next.into_values().collect();
-            next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.end().cmp(&b.1.end())));
-            next.truncate(FRONTIER);
+            let mut best: Vec<(f32, usize, Step)> = next.into_values().collect();
+            best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.to.cmp(&b.2.to)));
+            best.truncate(FRONTIER);
+            let next: Vec<(f32, Path)> = best
+                .into_iter()
+                .map(|(score, from, step)| {
+                    let mut longer = frontier[from].1.clone();
+                    longer.steps.push(step);
+                    (score, longer)
+                })
+                .collect();
             for (_, path) in &next {
-                let bounced = bounces(&path.steps);
-                let answers_cue = |i: usize, step: &Step| cued.contains(&step.rel) && !bounced[i];
-                let used: FxHashSet<u16> = path
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, s)| answers_cue(*i, s))
-                    .map(|(_, s)| s.rel)
-                    .collect();
-                let explained = explained_by(snapshot, path, &rest);
-                let summary = PathSummary {
-                    path: path.clone(),
-                    covered: used.len(),
-                    uncued: path
-                        .steps
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, s)| !answers_cue(*i, s))
-                        .count(),
-                    anchor_weight: anchor.weight,
-                    explained,
-                    last_cued: path
-                        .steps
-                        .last()
-                        .is_some_and(|s| answers_cue(path.steps.len() - 1, s)),
-                };
+                let steps = &path.steps;
+                let answers_cue = |i: usize| cued.contains(&steps[i].rel) && !bounced(steps, i);
+                // Distinct asked relations walked (a path has at most a few steps).
+                let covered = (0..steps.len())
+                    .filter(|&i| {
+                        answers_cue(i)
+                            && !(0..i).any(|j| steps[j].rel == steps[i].rel && answers_cue(j))
+                    })
+                    .count();
                 let end = path.end();
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
                 *hops = (*hops).min(path.hops());
-                let better = paths
+                let key = RankKey {
+                    covered,
+                    last_cued: !steps.is_empty() && answers_cue(steps.len() - 1),
+                    uncued: (0..steps.len()).filter(|&i| !answers_cue(i)).count(),
+                    hops: path.hops(),
+                    anchor_weight: anchor.weight,
+                };
+                if paths
                     .get(&end)
-                    .is_none_or(|best| summary.rank_key() > best.rank_key());
-                if better {
-                    paths.insert(end, summary);
+                    .is_none_or(|best| key.rank() > best.key.rank())
+                {
+                    let explained = explained_by(snapshot, path, &rest);
+                    paths.insert(
+                        end,
+                        PathSummary {
+                            path: path.clone(),
+                            key,
+                            explained,
+                        },
+                    );
                 }
             }
             frontier = next;
@@ -477,37 +498,91 @@ pub fn walk(
     }
 }
 
-/// Which steps only go out along a relation and straight back along it: "card A incurs a late
-/// fee, incurred by card B" reaches a sibling of A, and answers nothing `incurs` asks about A.
-fn bounces(steps: &[Step]) -> Vec<bool> {
-    let mut bounced = vec![false; steps.len()];
-    for i in 1..steps.len() {
-        if steps[i].rel == steps[i - 1].rel && steps[i].direction != steps[i - 1].direction {
-            bounced[i - 1] = true;
-            bounced[i] = true;
-        }
+/// Whether step `i` only goes out along a relation and straight back along it (or is the way
+/// out of such a bounce): "card A incurs a late fee, incurred by card B" reaches a sibling of A,
+/// and answers nothing `incurs` asks about A.
+fn bounced(steps: &[Step], i: usize) -> bool {
+    let reverses = |a: &Step, b: &Step| a.rel == b.rel && a.direction != b.direction;
+    (i > 0 && reverses(&steps[i - 1], &steps[i]))
+        || steps
+            .get(i + 1)
+            .is_some_and(|next| reverses(&steps[i], next))
+}
+
+/// A set of analysed terms, sorted and without repeats, for counting how many of a node's
+/// (sorted) terms it holds by one merge instead of a hash per term.
+struct Terms<'a>(Vec<&'a str>);
+
+impl<'a> Terms<'a> {
+    fn of(terms: &'a [String]) -> Terms<'a> {
+        let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        terms.sort_unstable_by(|a, b| term_order(a, b));
+        terms.dedup();
+        Terms(terms)
     }
-    bounced
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, term: &str) -> bool {
+        self.0.binary_search_by(|t| term_order(t, term)).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// How many of `sorted` (sorted, without repeats) are in the set.
+    fn shared_with(&self, sorted: &[String]) -> usize {
+        let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.iter().peekable());
+        let mut shared = 0;
+        while let (Some(a), Some(b)) = (mine.peek(), theirs.peek()) {
+            match term_order(a, b) {
+                std::cmp::Ordering::Less => {
+                    mine.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    theirs.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    mine.next();
+                    theirs.next();
+                }
+            }
+        }
+        shared
+    }
+}
+
+/// The byte order of `str` (the order terms are sorted in), settled by the first byte where it
+/// can be: `str`'s own comparison calls `memcmp` every time, and term comparisons in the walk and
+/// the candidates' features are mostly decided by the first byte.
+fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
 }
 
 /// The share of the question's other words (`rest`) in a node's name and aliases, cached.
 fn name_share(
     snapshot: &Snapshot,
-    rest: &FxHashSet<&str>,
+    rest: &Terms<'_>,
     cache: &mut FxHashMap<u32, f32>,
     slot: u32,
 ) -> f32 {
     if rest.is_empty() {
         return 0.0;
     }
-    *cache.entry(slot).or_insert_with(|| {
-        let matched = snapshot
-            .name_terms(slot)
-            .iter()
-            .filter(|t| rest.contains(t.as_str()))
-            .count();
-        matched as f32 / rest.len() as f32
-    })
+    *cache
+        .entry(slot)
+        .or_insert_with(|| rest.shared_with(snapshot.name_terms(slot)) as f32 / rest.len() as f32)
 }
 
 /// Describes every candidate — leg hits, named entities, the best ends of `walk` — with its
@@ -547,7 +622,7 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
             slots.push(anchor.slot);
         }
     }
-    let rest: FxHashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let rest = Terms::of(evidence.rest_terms);
     let Walk {
         paths,
         reached_from,
@@ -560,7 +635,7 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
     let relational = !cued.is_empty() && !evidence.anchors.is_empty();
     // The best path ends join the candidates; the rest are not worth describing.
     let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
-    ends.sort_by(|a, b| b.1.rank_key().cmp(&a.1.rank_key()).then(a.0.cmp(b.0)));
+    ends.sort_by(|a, b| b.1.key.rank().cmp(&a.1.key.rank()).then(a.0.cmp(b.0)));
     for (&end, _) in ends.into_iter().take(PATH_CANDIDATES) {
         if seen.insert(end) {
             slots.push(end);
@@ -633,12 +708,12 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
             if let Some(summary) = path {
                 f.reached_by_path = 1.0;
                 if relational {
-                    f.path_cue_coverage = summary.covered as f32 / cued.len() as f32;
+                    f.path_cue_coverage = summary.key.covered as f32 / cued.len() as f32;
                 }
-                f.path_uncued_steps = summary.uncued as f32 / 3.0;
-                f.path_anchor_weight = summary.anchor_weight;
+                f.path_uncued_steps = summary.key.uncued as f32 / 3.0;
+                f.path_anchor_weight = summary.key.anchor_weight;
                 f.path_without_relation_cue = f32::from(u8::from(!relational));
-                f.path_ends_with_asked_relation = f32::from(u8::from(summary.last_cued));
+                f.path_ends_with_asked_relation = f32::from(u8::from(summary.key.last_cued));
                 f.path_anchor_share = reached_from
                     .get(&slot)
                     .map_or(0.0, |a| a.len() as f32 / walked);
@@ -649,9 +724,9 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
                 // an asked relation, or at the kind asked for ("what warranty does the hub the c3
                 // needs have" ends with an uncued step into a warranty).
                 let complete = relational
-                    && summary.covered == cued.len()
+                    && summary.key.covered == cued.len()
                     && if kinds.is_empty() {
-                        summary.last_cued
+                        summary.key.last_cued
                     } else {
                         kinds.contains(node.kind.as_str())
                     };
@@ -666,7 +741,7 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
                 let names = snapshot.name_terms(slot);
                 let text = snapshot.text_terms(slot);
                 let has = |terms: &[String], t: &str| {
-                    terms.binary_search_by(|n| n.as_str().cmp(t)).is_ok()
+                    terms.binary_search_by(|n| term_order(n, t)).is_ok()
                 };
                 let covered = rest
                     .iter()
@@ -708,18 +783,19 @@ fn names_mentions(forms: &[String], mentions: &[String]) -> f32 {
 }
 
 /// The share of `rest` named by the nodes after the path's start.
-fn explained_by(snapshot: &Snapshot, path: &Path, rest: &FxHashSet<&str>) -> f32 {
+fn explained_by(snapshot: &Snapshot, path: &Path, rest: &Terms<'_>) -> f32 {
     if rest.is_empty() {
         return 0.0;
     }
-    let mut named: HashSet<&str> = HashSet::new();
-    for step in &path.steps {
-        for term in snapshot.name_terms(step.to) {
-            if rest.contains(term.as_str()) {
-                named.insert(term.as_str());
-            }
-        }
-    }
+    let mut named: Vec<&str> = path
+        .steps
+        .iter()
+        .flat_map(|step| snapshot.name_terms(step.to))
+        .map(String::as_str)
+        .filter(|term| rest.contains(term))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
     named.len() as f32 / rest.len() as f32
 }
 
@@ -930,13 +1006,53 @@ mod tests {
             step(0, Direction::Backward, 2),
             step(1, Direction::Forward, 3),
         ];
-        assert_eq!(bounces(&sibling), [true, true, false]);
+        let flags =
+            |steps: &[Step]| -> Vec<bool> { (0..steps.len()).map(|i| bounced(steps, i)).collect() };
+        assert_eq!(flags(&sibling), [true, true, false]);
         // Out along one relation, on along another: nothing cancels.
         let onward = [
             step(0, Direction::Forward, 1),
             step(1, Direction::Forward, 2),
         ];
-        assert_eq!(bounces(&onward), [false, false]);
+        assert_eq!(flags(&onward), [false, false]);
+    }
+
+    #[test]
+    fn term_sets_count_what_they_share_with_sorted_terms() {
+        let question: Vec<String> = ["warranty", "hub", "battery", "hub"]
+            .map(String::from)
+            .to_vec();
+        let terms = Terms::of(&question);
+        assert_eq!(terms.len(), 3, "repeats count once");
+        assert_eq!(
+            terms.iter().collect::<Vec<_>>(),
+            ["battery", "hub", "warranty"]
+        );
+        assert!(terms.contains("hub") && !terms.contains("hubs"));
+        let check = |node: &[&str], expected: usize| {
+            let node: Vec<String> = node.iter().map(|t| t.to_string()).collect();
+            // The same count as a term-by-term lookup.
+            let by_lookup = node.iter().filter(|t| terms.contains(t)).count();
+            assert_eq!(terms.shared_with(&node), expected, "{node:?}");
+            assert_eq!(by_lookup, expected, "{node:?}");
+        };
+        check(&[], 0);
+        check(&["hub"], 1);
+        check(&["a", "battery", "cell", "hub", "z"], 2);
+        check(&["battery", "hub", "warranty"], 3);
+        check(&["aaa", "zzz"], 0);
+        assert_eq!(Terms::of(&[]).shared_with(&["hub".to_owned()]), 0);
+        for (x, y) in [
+            ("a", "b"),
+            ("hub", "hubs"),
+            ("", "a"),
+            ("", ""),
+            ("b", "ab"),
+            ("电池", "hub"),
+        ] {
+            assert_eq!(term_order(x, y), x.cmp(y), "{x} vs {y}");
+            assert_eq!(term_order(y, x), y.cmp(x), "{y} vs {x}");
+        }
     }
 
     #[test]
