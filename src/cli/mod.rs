@@ -1,6 +1,6 @@
 //! The command line: one file per subcommand. Each parses its arguments, calls the service and
 //! renders the result (a table, or one JSON object with `--json`). Nothing here touches sled,
-//! tantivy, ONNX or the graph.
+//! tantivy, ONNX or petgraph.
 
 mod ask;
 mod backup;

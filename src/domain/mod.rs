@@ -2,7 +2,7 @@
 //! the validation and planning of write batches.
 //!
 //! This module is pure: it does no IO, holds no state and knows nothing of sled, tantivy, ONNX,
-//! the graph or HTTP. Everything else depends on it; it depends on nothing in the crate.
+//! petgraph or HTTP. Everything else depends on it; it depends on nothing in the crate.
 
 pub mod batch;
 pub mod formats;

@@ -8,7 +8,7 @@
 //! deadline. That keeps inference off the async
 //! workers and lets a slow embedding be abandoned rather than awaited.
 //!
-//! This module knows nothing of sled, tantivy, the graph or HTTP. The cache of node embeddings by
+//! This module knows nothing of sled, tantivy, petgraph or HTTP. The cache of node embeddings by
 //! content hash lives in the store; the service combines the two.
 
 pub mod manifest;

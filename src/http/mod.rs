@@ -1,7 +1,7 @@
 //! The HTTP service (actix-web 4): the only module that knows HTTP. Each API group lives in its
 //! own file and ends with a `config_*_api(cfg)` registration function; each handler parses its
 //! input, calls one `KnowledgeBase` function through [`state::Kb::run`] (on the blocking pool)
-//! and renders the result as a DTO. Nothing here touches sled, tantivy, ONNX or the graph: the
+//! and renders the result as a DTO. Nothing here touches sled, tantivy, ONNX or petgraph: the
 //! module depends on `service`, `config` and the plain data types of `domain`, nothing else, and
 //! nothing but `cli serve` depends on it.
 //!

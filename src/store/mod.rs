@@ -17,7 +17,7 @@
 //! Other trees hold content-addressed embeddings (`vectors`), the query log (`queries`),
 //! feedback (`feedback`) and conversation sessions (`sessions`); none of them need to move
 //! atomically with the KB. `backup.rs` writes every tree to one checksummed file and loads one
-//! into a fresh store. This module knows nothing of tantivy, ONNX, the graph or HTTP.
+//! into a fresh store. This module knows nothing of tantivy, ONNX, petgraph or HTTP.
 
 pub mod backup;
 mod changelog;

@@ -6,7 +6,7 @@
 //! so the service can tell a stale or outdated index at start-up and rebuild it. Readers search a
 //! [`TextSearcher`], a snapshot that later commits do not change.
 //!
-//! This module knows nothing of sled, ONNX, the graph or HTTP.
+//! This module knows nothing of sled, ONNX, petgraph or HTTP.
 
 pub mod analyzer;
 
