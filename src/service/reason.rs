@@ -23,7 +23,7 @@ use crate::graph::Path;
 use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
-use super::snapshot::Snapshot;
+use super::snapshot::{PackedStrs, Snapshot};
 use super::understand::{Cues, Link};
 
 /// Declares the candidate features once: the struct, their names and their order in vectors.
@@ -462,7 +462,7 @@ fn name_share(
         let matched = snapshot
             .name_terms(slot)
             .iter()
-            .filter(|t| rest.contains(t.as_str()))
+            .filter(|t| rest.contains(t))
             .count();
         matched as f32 / rest.len() as f32
     })
@@ -621,12 +621,9 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
             if !rest.is_empty() {
                 let names = snapshot.name_terms(slot);
                 let text = snapshot.text_terms(slot);
-                let has = |terms: &[String], t: &str| {
-                    terms.binary_search_by(|n| n.as_str().cmp(t)).is_ok()
-                };
                 let covered = rest
                     .iter()
-                    .filter(|t| has(names, t) || has(text, t))
+                    .filter(|t| names.contains_sorted(t) || text.contains_sorted(t))
                     .count();
                 f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
             }
@@ -652,7 +649,7 @@ pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidat
 
 /// The share of `mentions` (compact) that one of a node's compact `forms` (name, aliases)
 /// contains.
-fn names_mentions(forms: &[String], mentions: &[String]) -> f32 {
+fn names_mentions(forms: &PackedStrs, mentions: &[String]) -> f32 {
     if mentions.is_empty() {
         return 0.0;
     }
@@ -670,9 +667,9 @@ fn explained_by(snapshot: &Snapshot, path: &Path, rest: &FxHashSet<&str>) -> f32
     }
     let mut named: HashSet<&str> = HashSet::new();
     for step in &path.steps {
-        for term in snapshot.name_terms(step.to) {
-            if rest.contains(term.as_str()) {
-                named.insert(term.as_str());
+        for term in snapshot.name_terms(step.to).iter() {
+            if rest.contains(term) {
+                named.insert(term);
             }
         }
     }
