@@ -12,8 +12,8 @@ use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
 use super::reason::{
-    anchors, candidates, rank, sigmoid, walk, Candidate, Evidence, QuestionSignals, Source,
-    FEATURES,
+    anchors, candidates, names_something, rank, sigmoid, walk, Anchor, Candidate, Evidence,
+    QuestionSignals, Source, FEATURES,
 };
 use super::understand::{detect_lang, normalize};
 use super::{privacy, KnowledgeBase, Result, Snapshot};
@@ -195,11 +195,12 @@ impl KnowledgeBase {
         let normalized = normalize(question);
         let lang = detect_lang(&normalized);
         let links = snapshot.linker().link(&normalized);
-        let cues = snapshot
-            .linker()
-            .cues_outside(&normalized, &links, &|slot, kind| {
-                snapshot.node_at(slot).kind.as_str() == kind
-            });
+        let cues = snapshot.linker().cues_outside(
+            &normalized,
+            &links,
+            &|slot, kind| snapshot.node_at(slot).kind.as_str() == kind,
+            &|slot, key| snapshot.node_at(slot).attrs.contains_key(key),
+        );
         let kb_settings = self.kb_settings();
         let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
         let anchors = anchors(&links, &context, &cues);
@@ -208,7 +209,7 @@ impl KnowledgeBase {
         // A follow-up that names nothing is retrieved together with what it refers back to.
         let mut query_text = question.to_owned();
         if let Some(anchor) = anchors.iter().find(|a| a.from_context) {
-            if links.is_empty() {
+            if !names_something(&links, &cues) {
                 query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
             }
         }
@@ -317,13 +318,17 @@ impl KnowledgeBase {
         timings.insert("assemble", ms(stage));
 
         if let Some(state) = session.as_mut() {
-            let mentioned: Vec<String> = anchors
-                .iter()
-                .filter(|a| !a.from_context)
-                .map(|a| snapshot.node_at(a.slot).id.to_string())
-                .collect();
-            let answered = answer.as_ref().map(|a| a.node_id.as_str());
-            state.record(&mentioned, answered, !confident, now);
+            let answered = best.map(|c| TurnAnswer {
+                slot: c.slot,
+                along_relation_asked: c.features.complete_graph_answer > 0.0,
+            });
+            let entities: Vec<String> = turn_entities(&links, &anchors, answered, |slot| {
+                snapshot.node_at(slot).kind.as_str()
+            })
+            .into_iter()
+            .map(|slot| snapshot.node_at(slot).id.to_string())
+            .collect();
+            state.record(&entities, None, !confident, now);
         }
         if let Some(state) = session {
             self.sessions
@@ -440,6 +445,58 @@ fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> Stri
     chars.into_iter().collect()
 }
 
+/// A turn's answer, as the conversation remembers it.
+#[derive(Debug, Clone, Copy)]
+struct TurnAnswer {
+    slot: u32,
+    /// Reached along the relation the question asked about ("what replaced the x100").
+    along_relation_asked: bool,
+}
+
+/// The entities a turn leaves for later turns to refer back to, the one it is about first: what
+/// it names, in the order it names them, behind the conversation's topic when the turn leans on
+/// the conversation and names nothing of the topic's kind ("有NFC吗" after asking about a phone
+/// is still about the phone, so "那电池多大" is too), then its answer — or, when the answer was
+/// found along the relation the turn asked about, the answer first ("what replaced the voyager
+/// classic" → "does that one have an annual fee" asks about the replacement).
+fn turn_entities<'k>(
+    links: &[super::understand::Link],
+    anchors: &[Anchor],
+    answered: Option<TurnAnswer>,
+    kind_of: impl Fn(u32) -> &'k str,
+) -> Vec<u32> {
+    let first_named = |slot: u32| {
+        links
+            .iter()
+            .filter(|l| l.slot == slot)
+            .map(|l| l.start)
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let mut entities: Vec<u32> = anchors
+        .iter()
+        .filter(|a| !a.from_context)
+        .map(|a| a.slot)
+        .collect();
+    entities.sort_by_key(|&slot| (first_named(slot), slot));
+    // Anchors come strongest first: the first from the conversation is its topic.
+    if let Some(topic) = anchors.iter().find(|a| a.from_context) {
+        let replaced = entities.iter().any(|&s| kind_of(s) == kind_of(topic.slot));
+        if !replaced {
+            entities.insert(0, topic.slot);
+        }
+    }
+    if let Some(answer) = answered {
+        entities.retain(|&slot| slot != answer.slot);
+        if answer.along_relation_asked {
+            entities.insert(0, answer.slot);
+        } else {
+            entities.push(answer.slot);
+        }
+    }
+    entities
+}
+
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1e3
 }
@@ -492,4 +549,87 @@ fn evidence_of(snapshot: &Snapshot, candidate: &Candidate) -> EvidencePath {
         _ => vec![snapshot.node_at(candidate.slot).id.to_string()],
     };
     EvidencePath { path, source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::understand::Link;
+
+    fn link(slot: u32, start: usize) -> Link {
+        Link {
+            slot,
+            start,
+            end: start + 3,
+            ambiguity: 1,
+            exact: true,
+            length: 3,
+        }
+    }
+
+    fn anchor(slot: u32, weight: f32, from_context: bool) -> Anchor {
+        Anchor {
+            slot,
+            weight,
+            from_context,
+        }
+    }
+
+    /// Slots 1 and 2 are products, 3 is a feature.
+    fn kind_of(slot: u32) -> &'static str {
+        if slot == 3 {
+            "feature"
+        } else {
+            "product"
+        }
+    }
+
+    #[test]
+    fn a_turn_remembers_what_it_names_in_the_order_it_names_it() {
+        // "is the nova 7 ultra (2) waterproof (3)": equal weights, the first mention leads.
+        let anchors = [anchor(3, 1.0, false), anchor(2, 1.0, false)];
+        let links = [link(2, 7), link(3, 24)];
+        assert_eq!(turn_entities(&links, &anchors, None, kind_of), [2, 3]);
+    }
+
+    #[test]
+    fn the_conversations_topic_stays_first_until_something_of_its_kind_replaces_it() {
+        // "有NFC吗" (3) while talking about product 1: still about product 1.
+        let leaning = [anchor(3, 1.0, false), anchor(1, 0.42, true)];
+        assert_eq!(
+            turn_entities(&[link(3, 1)], &leaning, None, kind_of),
+            [1, 3]
+        );
+        // "and the x500 (2)?": the new product takes over.
+        let switching = [anchor(2, 1.0, false), anchor(1, 0.42, true)];
+        assert_eq!(turn_entities(&[link(2, 8)], &switching, None, kind_of), [2]);
+        // No conversation: only what the turn names.
+        assert_eq!(
+            turn_entities(&[link(3, 1)], &[anchor(3, 1.0, false)], None, kind_of),
+            [3]
+        );
+    }
+
+    #[test]
+    fn an_answer_found_along_the_relation_asked_leads_the_next_turn() {
+        let named = [anchor(1, 1.0, false)];
+        // "what replaced product 1" → product 2: "does that one …" asks about product 2.
+        let replacement = TurnAnswer {
+            slot: 2,
+            along_relation_asked: true,
+        };
+        assert_eq!(
+            turn_entities(&[link(1, 18)], &named, Some(replacement), kind_of),
+            [2, 1]
+        );
+        // An answer about what was named comes after it.
+        let about = TurnAnswer {
+            slot: 3,
+            along_relation_asked: false,
+        };
+        assert_eq!(
+            turn_entities(&[link(1, 18)], &named, Some(about), kind_of),
+            [1, 3]
+        );
+    }
 }

@@ -13,13 +13,14 @@
 //! `answergraph tune` refits them (and the confidence calibration) on any KB's own questions.
 //! Features are KB-independent by construction: nothing here knows a kind, relation or node name.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::Path;
+use crate::graph::{Path, Step};
 use crate::vector::{dot, Quantized};
 
 use super::search::Retrieval;
@@ -261,15 +262,20 @@ pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
     for link in links {
         let base = if link.exact { 1.0 } else { FUZZY_ANCHOR };
         let short = if link.length <= 2 { 0.7 } else { 1.0 };
+        let asked_for = if is_attribute_phrase(link, cues) {
+            0.5
+        } else {
+            1.0
+        };
         add(Anchor {
             slot: link.slot,
-            weight: base * short / (link.ambiguity as f32).sqrt(),
+            weight: base * short * asked_for / (link.ambiguity as f32).sqrt(),
             from_context: false,
         });
     }
     // The conversation counts fully when the question refers back or names nothing; less when
     // it names something of its own ("需要网关吗" after asking about a lock still means the lock).
-    let refers_back = cues.anaphora || links.is_empty();
+    let refers_back = cues.anaphora || !names_something(links, cues);
     let strength = if refers_back { 1.0 } else { 0.5 };
     for (age, &slot) in context.iter().enumerate() {
         add(Anchor {
@@ -281,6 +287,19 @@ pub fn anchors(links: &[Link], context: &[u32], cues: &Cues) -> Vec<Anchor> {
     let mut anchors: Vec<Anchor> = best.into_values().collect();
     anchors.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.slot.cmp(&b.slot)));
     anchors
+}
+
+/// Whether a mention is also where an attribute's phrase starts: "月费" in "有月费吗" is the
+/// alias of the monthly fee, but asks for an attribute of what the conversation is about.
+fn is_attribute_phrase(link: &Link, cues: &Cues) -> bool {
+    cues.attributes
+        .iter()
+        .any(|(_, start)| *start == link.start)
+}
+
+/// Whether the question names an entity of its own, beyond mentions that are attribute phrases.
+pub fn names_something(links: &[Link], cues: &Cues) -> bool {
+    links.iter().any(|l| !is_attribute_phrase(l, cues))
 }
 
 /// Everything a question's candidates are described from.
@@ -313,20 +332,19 @@ const LEG_CANDIDATES: usize = 30;
 /// Factor for a step along a relation the question does not mention (beam ordering only).
 const UNCUED_STEP: f32 = 0.5;
 
-/// The best path found to a node: (cued relations covered, uncued steps, hops, anchor weight).
-#[derive(Debug, Clone)]
-struct PathSummary {
-    path: Path,
+/// What ranks one path to a node above another: cued relations covered, ending on a cued
+/// step, fewer uncued steps, fewer hops, a stronger anchor.
+#[derive(Debug, Clone, Copy)]
+struct RankKey {
     covered: usize,
-    uncued: usize,
-    anchor_weight: f32,
-    /// Share of the question's remaining words named by the nodes the path walks through.
-    explained: f32,
     last_cued: bool,
+    uncued: usize,
+    hops: usize,
+    anchor_weight: f32,
 }
 
-impl PathSummary {
-    fn rank_key(
+impl RankKey {
+    fn rank(
         &self,
     ) -> (
         usize,
@@ -339,10 +357,19 @@ impl PathSummary {
             self.covered,
             self.last_cued,
             std::cmp::Reverse(self.uncued),
-            std::cmp::Reverse(self.path.hops()),
+            std::cmp::Reverse(self.hops),
             (self.anchor_weight * 1000.0) as i32,
         )
     }
+}
+
+/// The best path found to a node, with its rank.
+#[derive(Debug, Clone)]
+struct PathSummary {
+    path: Path,
+    key: RankKey,
+    /// Share of the question's remaining words named by the nodes the path walks through.
+    explained: f32,
 }
 
 /// The walk out from a question's named entities: the best path to each node reached, from
@@ -366,7 +393,7 @@ pub fn walk(
     max_hops: usize,
 ) -> Walk {
     let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
-    let rest: FxHashSet<&str> = rest_terms.iter().map(String::as_str).collect();
+    let rest = Terms::of(rest_terms);
     let mut name_matches: FxHashMap<u32, f32> = FxHashMap::default();
     let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
     let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
@@ -383,8 +410,10 @@ pub fn walk(
             },
         )];
         for _ in 0..max_hops {
-            let mut next: FxHashMap<u32, (f32, Path)> = FxHashMap::default();
-            for (weight, path) in &frontier {
+            // The best way into each node reached: (score, position in `frontier`, step). Only
+            // the paths that survive the cut below are built.
+            let mut next: FxHashMap<u32, (f32, usize, Step)> = FxHashMap::default();
+            for (from, (weight, path)) in frontier.iter().enumerate() {
                 let hub = snapshot.graph.degree(path.end()) > HUB_DEGREE;
                 for step in snapshot.graph.steps_from(path.end()) {
                     if step.to == path.start || path.steps.iter().any(|s| s.to == step.to) {
@@ -400,41 +429,62 @@ pub fn walk(
                     };
                     let relevance = 1.0 + name_match(step.to);
                     let score = weight * factor * step.weight.clamp(0.1, 1.0) * relevance;
-                    if next.get(&step.to).is_none_or(|(best, _)| score > *best) {
-                        let mut longer = path.clone();
-                        longer.steps.push(step);
-                        next.insert(step.to, (score, longer));
+                    match next.entry(step.to) {
+                        Entry::Occupied(mut best) if score > best.get().0 => {
+                            best.insert((score, from, step));
+                        }
+                        Entry::Occupied(_) => {}
+                        Entry::Vacant(slot) => {
+                            slot.insert((score, from, step));
+                        }
                     }
                 }
             }
-            let mut next: Vec<(f32, Path)> = next.into_values().collect();
-            next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.end().cmp(&b.1.end())));
-            next.truncate(FRONTIER);
+            let mut best: Vec<(f32, usize, Step)> = next.into_values().collect();
+            best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.to.cmp(&b.2.to)));
+            best.truncate(FRONTIER);
+            let next: Vec<(f32, Path)> = best
+                .into_iter()
+                .map(|(score, from, step)| {
+                    let mut longer = frontier[from].1.clone();
+                    longer.steps.push(step);
+                    (score, longer)
+                })
+                .collect();
             for (_, path) in &next {
-                let used: FxHashSet<u16> = path
-                    .steps
-                    .iter()
-                    .map(|s| s.rel)
-                    .filter(|r| cued.contains(r))
-                    .collect();
-                let explained = explained_by(snapshot, path, &rest);
-                let summary = PathSummary {
-                    path: path.clone(),
-                    covered: used.len(),
-                    uncued: path.steps.iter().filter(|s| !cued.contains(&s.rel)).count(),
-                    anchor_weight: anchor.weight,
-                    explained,
-                    last_cued: path.steps.last().is_some_and(|s| cued.contains(&s.rel)),
-                };
+                let steps = &path.steps;
+                let answers_cue = |i: usize| cued.contains(&steps[i].rel) && !bounced(steps, i);
+                // Distinct asked relations walked (a path has at most a few steps).
+                let covered = (0..steps.len())
+                    .filter(|&i| {
+                        answers_cue(i)
+                            && !(0..i).any(|j| steps[j].rel == steps[i].rel && answers_cue(j))
+                    })
+                    .count();
                 let end = path.end();
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
                 *hops = (*hops).min(path.hops());
-                let better = paths
+                let key = RankKey {
+                    covered,
+                    last_cued: !steps.is_empty() && answers_cue(steps.len() - 1),
+                    uncued: (0..steps.len()).filter(|&i| !answers_cue(i)).count(),
+                    hops: path.hops(),
+                    anchor_weight: anchor.weight,
+                };
+                if paths
                     .get(&end)
-                    .is_none_or(|best| summary.rank_key() > best.rank_key());
-                if better {
-                    paths.insert(end, summary);
+                    .is_none_or(|best| key.rank() > best.key.rank())
+                {
+                    let explained = explained_by(snapshot, path, &rest);
+                    paths.insert(
+                        end,
+                        PathSummary {
+                            path: path.clone(),
+                            key,
+                            explained,
+                        },
+                    );
                 }
             }
             frontier = next;
@@ -448,10 +498,82 @@ pub fn walk(
     }
 }
 
+/// Whether step `i` only goes out along a relation and straight back along it (or is the way
+/// out of such a bounce): "card A incurs a late fee, incurred by card B" reaches a sibling of A,
+/// and answers nothing `incurs` asks about A.
+fn bounced(steps: &[Step], i: usize) -> bool {
+    let reverses = |a: &Step, b: &Step| a.rel == b.rel && a.direction != b.direction;
+    (i > 0 && reverses(&steps[i - 1], &steps[i]))
+        || steps
+            .get(i + 1)
+            .is_some_and(|next| reverses(&steps[i], next))
+}
+
+/// A set of analysed terms, sorted and without repeats, for counting how many of a node's
+/// (sorted) terms it holds by one merge instead of a hash per term.
+struct Terms<'a>(Vec<&'a str>);
+
+impl<'a> Terms<'a> {
+    fn of(terms: &'a [String]) -> Terms<'a> {
+        let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        terms.sort_unstable_by(|a, b| term_order(a, b));
+        terms.dedup();
+        Terms(terms)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, term: &str) -> bool {
+        self.0.binary_search_by(|t| term_order(t, term)).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// How many of `sorted` (sorted, without repeats) are in the set.
+    fn shared_with<'b>(&self, sorted: impl Iterator<Item = &'b str>) -> usize {
+        let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.peekable());
+        let mut shared = 0;
+        while let (Some(a), Some(b)) = (mine.peek(), theirs.peek()) {
+            match term_order(a, b) {
+                std::cmp::Ordering::Less => {
+                    mine.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    theirs.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    mine.next();
+                    theirs.next();
+                }
+            }
+        }
+        shared
+    }
+}
+
+/// The byte order of `str` (the order terms are sorted in), settled by the first byte where it
+/// can be: `str`'s own comparison calls `memcmp` every time, and term comparisons in the walk and
+/// the candidates' features are mostly decided by the first byte.
+fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
+}
+
 /// The share of the question's other words (`rest`) in a node's name and aliases, cached.
 fn name_share(
     snapshot: &Snapshot,
-    rest: &FxHashSet<&str>,
+    rest: &Terms<'_>,
     cache: &mut FxHashMap<u32, f32>,
     slot: u32,
 ) -> f32 {
@@ -459,12 +581,7 @@ fn name_share(
         return 0.0;
     }
     *cache.entry(slot).or_insert_with(|| {
-        let matched = snapshot
-            .name_terms(slot)
-            .iter()
-            .filter(|t| rest.contains(t))
-            .count();
-        matched as f32 / rest.len() as f32
+        rest.shared_with(snapshot.name_terms(slot).iter()) as f32 / rest.len() as f32
     })
 }
 
@@ -505,7 +622,7 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
             slots.push(anchor.slot);
         }
     }
-    let rest: FxHashSet<&str> = evidence.rest_terms.iter().map(String::as_str).collect();
+    let rest = Terms::of(evidence.rest_terms);
     let Walk {
         paths,
         reached_from,
@@ -513,10 +630,12 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
         mut name_matches,
     } = walk;
     let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
-    let relational = !cued.is_empty();
+    // A relation cue with nothing to walk from ("need to wire money…", no entity named) asks
+    // nothing the graph can answer: the question is judged like any other.
+    let relational = !cued.is_empty() && !evidence.anchors.is_empty();
     // The best path ends join the candidates; the rest are not worth describing.
     let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
-    ends.sort_by(|a, b| b.1.rank_key().cmp(&a.1.rank_key()).then(a.0.cmp(b.0)));
+    ends.sort_by(|a, b| b.1.key.rank().cmp(&a.1.key.rank()).then(a.0.cmp(b.0)));
     for (&end, _) in ends.into_iter().take(PATH_CANDIDATES) {
         if seen.insert(end) {
             slots.push(end);
@@ -589,12 +708,12 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
             if let Some(summary) = path {
                 f.reached_by_path = 1.0;
                 if relational {
-                    f.path_cue_coverage = summary.covered as f32 / cued.len() as f32;
+                    f.path_cue_coverage = summary.key.covered as f32 / cued.len() as f32;
                 }
-                f.path_uncued_steps = summary.uncued as f32 / 3.0;
-                f.path_anchor_weight = summary.anchor_weight;
+                f.path_uncued_steps = summary.key.uncued as f32 / 3.0;
+                f.path_anchor_weight = summary.key.anchor_weight;
                 f.path_without_relation_cue = f32::from(u8::from(!relational));
-                f.path_ends_with_asked_relation = f32::from(u8::from(summary.last_cued));
+                f.path_ends_with_asked_relation = f32::from(u8::from(summary.key.last_cued));
                 f.path_anchor_share = reached_from
                     .get(&slot)
                     .map_or(0.0, |a| a.len() as f32 / walked);
@@ -605,9 +724,9 @@ pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
                 // an asked relation, or at the kind asked for ("what warranty does the hub the c3
                 // needs have" ends with an uncued step into a warranty).
                 let complete = relational
-                    && summary.covered == cued.len()
+                    && summary.key.covered == cued.len()
                     && if kinds.is_empty() {
-                        summary.last_cued
+                        summary.key.last_cued
                     } else {
                         kinds.contains(node.kind.as_str())
                     };
@@ -661,18 +780,18 @@ fn names_mentions(forms: &PackedStrs, mentions: &[String]) -> f32 {
 }
 
 /// The share of `rest` named by the nodes after the path's start.
-fn explained_by(snapshot: &Snapshot, path: &Path, rest: &FxHashSet<&str>) -> f32 {
+fn explained_by(snapshot: &Snapshot, path: &Path, rest: &Terms<'_>) -> f32 {
     if rest.is_empty() {
         return 0.0;
     }
-    let mut named: HashSet<&str> = HashSet::new();
-    for step in &path.steps {
-        for term in snapshot.name_terms(step.to).iter() {
-            if rest.contains(term) {
-                named.insert(term);
-            }
-        }
-    }
+    let mut named: Vec<&str> = path
+        .steps
+        .iter()
+        .flat_map(|step| snapshot.name_terms(step.to).iter())
+        .filter(|term| rest.contains(term))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
     named.len() as f32 / rest.len() as f32
 }
 
@@ -837,6 +956,104 @@ fn fit_calibration(questions: &[TrainingQuestion], model: &Reasoner) -> [f32; CA
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::Direction;
+
+    #[test]
+    fn a_mention_that_is_an_attribute_phrase_leaves_the_question_to_the_conversation() {
+        // "有月费吗" while talking about account 7: "月费" is the alias of fee 3 and the phrase
+        // of the `monthly_fee` attribute.
+        let fee = Link {
+            slot: 3,
+            start: 1,
+            end: 3,
+            ambiguity: 1,
+            exact: true,
+            length: 2,
+        };
+        let cues = Cues {
+            attributes: vec![("monthly_fee".to_owned(), 1)],
+            ..Cues::default()
+        };
+        assert!(!names_something(std::slice::from_ref(&fee), &cues));
+        let found = anchors(std::slice::from_ref(&fee), &[7], &cues);
+        assert_eq!((found[0].slot, found[0].from_context), (7, true));
+        assert!((found[0].weight - CONTEXT_ANCHOR).abs() < 1e-6, "{found:?}");
+        assert!(found[1].weight < 0.5, "{found:?}");
+        // Without the attribute cue the fee is named, and the conversation counts half.
+        let named = anchors(&[fee], &[7], &Cues::default());
+        assert_eq!(named[0].slot, 3);
+        assert!(
+            (named[1].weight - CONTEXT_ANCHOR * 0.5).abs() < 1e-6,
+            "{named:?}"
+        );
+    }
+
+    #[test]
+    fn going_out_and_straight_back_along_a_relation_is_a_bounce() {
+        let step = |rel: u16, direction: Direction, to: u32| Step {
+            rel,
+            direction,
+            weight: 1.0,
+            to,
+        };
+        // Card A incurs fee 1, incurred by card B, linked to account 3.
+        let sibling = [
+            step(0, Direction::Forward, 1),
+            step(0, Direction::Backward, 2),
+            step(1, Direction::Forward, 3),
+        ];
+        let flags =
+            |steps: &[Step]| -> Vec<bool> { (0..steps.len()).map(|i| bounced(steps, i)).collect() };
+        assert_eq!(flags(&sibling), [true, true, false]);
+        // Out along one relation, on along another: nothing cancels.
+        let onward = [
+            step(0, Direction::Forward, 1),
+            step(1, Direction::Forward, 2),
+        ];
+        assert_eq!(flags(&onward), [false, false]);
+    }
+
+    #[test]
+    fn term_sets_count_what_they_share_with_sorted_terms() {
+        let question: Vec<String> = ["warranty", "hub", "battery", "hub"]
+            .map(String::from)
+            .to_vec();
+        let terms = Terms::of(&question);
+        assert_eq!(terms.len(), 3, "repeats count once");
+        assert_eq!(
+            terms.iter().collect::<Vec<_>>(),
+            ["battery", "hub", "warranty"]
+        );
+        assert!(terms.contains("hub") && !terms.contains("hubs"));
+        let check = |node: &[&str], expected: usize| {
+            let node: Vec<String> = node.iter().map(|t| t.to_string()).collect();
+            // The same count as a term-by-term lookup.
+            let by_lookup = node.iter().filter(|t| terms.contains(t)).count();
+            assert_eq!(
+                terms.shared_with(node.iter().map(String::as_str)),
+                expected,
+                "{node:?}"
+            );
+            assert_eq!(by_lookup, expected, "{node:?}");
+        };
+        check(&[], 0);
+        check(&["hub"], 1);
+        check(&["a", "battery", "cell", "hub", "z"], 2);
+        check(&["battery", "hub", "warranty"], 3);
+        check(&["aaa", "zzz"], 0);
+        assert_eq!(Terms::of(&[]).shared_with(&["hub".to_owned()]), 0);
+        for (x, y) in [
+            ("a", "b"),
+            ("hub", "hubs"),
+            ("", "a"),
+            ("", ""),
+            ("b", "ab"),
+            ("电池", "hub"),
+        ] {
+            assert_eq!(term_order(x, y), x.cmp(y), "{x} vs {y}");
+            assert_eq!(term_order(y, x), y.cmp(x), "{y} vs {x}");
+        }
+    }
 
     #[test]
     fn fitting_learns_which_feature_separates() {

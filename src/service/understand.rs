@@ -273,6 +273,55 @@ const MIN_FUZZY_CHARS: usize = 4;
 /// misspelled name is found by the retrieval legs anyway).
 const MAX_FUZZY_CHARS: usize = 24;
 
+/// Names without their first word, for customers who leave out the brand ("cashback visa" for
+/// "Kestrel Cashback Visa"): only for names of three words or more that do not start with a
+/// function word, and only where the tail (two words or more) names nothing else — neither
+/// another name or alias nor another node's tail ("slow charging" of "Fix slow charging" is an
+/// issue's own name) nor a kind (`kind_phrases`, compact: "debit card" of "Campus Debit Card").
+fn name_tails(
+    nodes: &[Arc<Node>],
+    surfaces: &[(String, u32)],
+    kind_phrases: &HashSet<String>,
+) -> Vec<(String, u32)> {
+    let taken: HashSet<&str> = surfaces.iter().map(|(s, _)| s.as_str()).collect();
+    let mut tails: HashMap<String, Option<u32>> = HashMap::new();
+    for (slot, node) in nodes.iter().enumerate() {
+        if !looks_like_a_name(&node.name) {
+            continue;
+        }
+        let name = normalize(&node.name);
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let first = words.first().copied().unwrap_or_default();
+        let worded = first.chars().all(char::is_alphabetic)
+            && !crate::text::analyzer::STOP_WORDS.contains(&first);
+        if words.len() < 3 || !worded {
+            continue;
+        }
+        let tail = compact_str(&words[1..].join(" "));
+        if tail.chars().count() < MIN_TAIL_CHARS
+            || taken.contains(tail.as_str())
+            || kind_phrases.contains(&tail)
+        {
+            continue;
+        }
+        tails
+            .entry(tail)
+            .and_modify(|owner| {
+                if *owner != Some(slot as u32) {
+                    *owner = None;
+                }
+            })
+            .or_insert(Some(slot as u32));
+    }
+    tails
+        .into_iter()
+        .filter_map(|(tail, owner)| owner.map(|slot| (tail, slot)))
+        .collect()
+}
+
+/// A name's tail shorter than this (in characters) is not linked.
+const MIN_TAIL_CHARS: usize = 6;
+
 /// A name, model number or alias rather than a question or sentence: at most six words (or
 /// sixteen Han characters) and not ending with a question mark.
 fn looks_like_a_name(form: &str) -> bool {
@@ -300,12 +349,23 @@ impl Linker {
                 }
             }
         }
+        let kind_phrases: HashSet<String> = schema
+            .kinds
+            .iter()
+            .flat_map(|k| k.phrases.values().flatten())
+            .map(|phrase| compact_str(phrase))
+            .collect();
+        let tails = name_tails(nodes, &pairs, &kind_phrases);
+        pairs.extend(tails.iter().cloned());
+        let tails: HashSet<String> = tails.into_iter().map(|(surface, _)| surface).collect();
         let surfaces = Surfaces::build(pairs);
         // A few bytes per variant even for hundreds of thousands of surfaces; counted first so
-        // the table is allocated once, at its size.
+        // the table is allocated once, at its size. A name's tail is matched only as written.
         let fuzzy_surface = |surface: &str| {
             let length = surface.chars().count();
-            (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length) && !surface.chars().any(is_han)
+            (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&length)
+                && !surface.chars().any(is_han)
+                && !tails.contains(surface)
         };
         let variants: usize = (0..surfaces.len())
             .map(|i| surfaces.get(i))
@@ -588,42 +648,59 @@ impl Linker {
     /// The exception is a kind word naming the mentioned node's own kind: "return" in "x300
     /// return window" (an alias of the return policy) says the customer asks about a policy —
     /// `is_kind(slot, kind)` tells whether a linked node is of a kind.
+    /// A relation or kind cue that starts inside the phrase of an attribute a mentioned node
+    /// holds is a piece of that phrase: "annual fee on the voyager card" asks for the card's
+    /// annual fee, not for a fee (a kind) the card incurs ("fee on") — `holds(slot, key)` tells
+    /// whether a linked node holds an attribute. ("how long is the warranty on the c2" keeps
+    /// its warranty cues: the camera holds no warranty length, its policy does.)
     pub fn cues_outside(
         &self,
         normalized: &str,
         mentions: &[Link],
         is_kind: &dyn Fn(u32, &str) -> bool,
+        holds: &dyn Fn(u32, &str) -> bool,
     ) -> Cues {
         let ignored = |start: usize, end: usize, target: &CueTarget| {
             let structural = matches!(
                 target,
                 CueTarget::Relation(_) | CueTarget::Kind(_) | CueTarget::Attribute(_)
             );
+            // A mention that is nothing but an attribute's phrase ("月费", the alias of the
+            // monthly fee, in "有月费吗") may ask for that attribute: the scorer weighs both.
+            let whole = |m: &Link| (m.start, m.end) == (start, end);
             structural
                 && mentions.iter().any(|m| {
                     m.exact
                         && m.start <= start
                         && end <= m.end
                         && !matches!(target, CueTarget::Kind(kind) if is_kind(m.slot, kind))
+                        && !(matches!(target, CueTarget::Attribute(_)) && whole(m))
                 })
         };
-        self.cues_where(normalized, &ignored)
+        let held = |key: &str| mentions.iter().any(|m| holds(m.slot, key));
+        self.cues_where(normalized, &ignored, &held)
     }
 
     pub fn cues(&self, normalized: &str) -> Cues {
-        self.cues_where(normalized, &|_, _, _| false)
+        self.cues_where(normalized, &|_, _, _| false, &|_| false)
     }
 
     fn cues_where(
         &self,
         normalized: &str,
         ignored: &dyn Fn(usize, usize, &CueTarget) -> bool,
+        held: &dyn Fn(&str) -> bool,
     ) -> Cues {
         let mut cues = Cues::default();
         let Some(automaton) = &self.cues else {
             return cues;
         };
         let mut asks: Vec<usize> = Vec::new();
+        // Cues with their character spans.
+        let mut relations: Vec<(RelId, usize, usize)> = Vec::new();
+        let mut kinds: Vec<(String, usize, usize)> = Vec::new();
+        // Phrases of attributes a mentioned node holds.
+        let mut held_attribute_spans: Vec<(usize, usize)> = Vec::new();
         let text = cue_text(normalized);
         let chars: Vec<char> = text.text.chars().collect();
         let char_at: Vec<usize> = {
@@ -647,9 +724,14 @@ impl Linker {
                     continue;
                 }
                 match target {
-                    CueTarget::Relation(rel) => cues.relations.push((*rel, start)),
-                    CueTarget::Kind(kind) => cues.kinds.push((kind.clone(), start)),
-                    CueTarget::Attribute(key) => cues.attributes.push((key.clone(), start)),
+                    CueTarget::Relation(rel) => relations.push((*rel, start, end)),
+                    CueTarget::Kind(kind) => kinds.push((kind.clone(), start, end)),
+                    CueTarget::Attribute(key) => {
+                        cues.attributes.push((key.clone(), start));
+                        if held(key) {
+                            held_attribute_spans.push((start, end));
+                        }
+                    }
                     CueTarget::Human => cues.human_request = true,
                     CueTarget::Negative => cues.negative_hits += 1,
                     CueTarget::Anaphora => cues.anaphora = true,
@@ -670,15 +752,30 @@ impl Linker {
                 .count();
             latin_words <= 1 && gap.iter().filter(|c| is_han(**c)).count() <= 2
         };
-        let asked: Vec<(String, usize)> = cues
-            .kinds
+        let inside_attribute = |start: usize| {
+            held_attribute_spans
+                .iter()
+                .any(|&(s, e)| s < start && start < e)
+        };
+        relations.retain(|(_, start, _)| !inside_attribute(*start));
+        kinds.retain(|(_, start, _)| !inside_attribute(*start));
+        let asked: Vec<(String, usize, usize)> = kinds
             .iter()
-            .filter(|(_, start)| asks.iter().any(|&end| asked_right_after(end, *start)))
+            .filter(|(_, start, _)| asks.iter().any(|&end| asked_right_after(end, *start)))
             .cloned()
             .collect();
         if !asked.is_empty() {
-            cues.kinds = asked;
+            // The words that say which kind is asked for ask for nothing else: in "包含什么功能"
+            // (which features does it include) "功能" is the kind, not also `has_feature`.
+            relations
+                .retain(|(_, start, end)| !asked.iter().any(|(_, s, e)| (s, e) == (start, end)));
+            kinds = asked;
         }
+        cues.relations = relations
+            .into_iter()
+            .map(|(r, start, _)| (r, start))
+            .collect();
+        cues.kinds = kinds.into_iter().map(|(k, start, _)| (k, start)).collect();
         cues.relations.sort();
         cues.relations.dedup_by_key(|(rel, _)| *rel);
         cues.kinds.sort();
@@ -958,6 +1055,19 @@ mod tests {
     }
 
     #[test]
+    fn the_words_naming_the_kind_asked_for_are_no_relation_cue() {
+        let (linker, _) = linker_of(
+            "",
+            "kinds: [plan, {name: feature, phrases: {en: [feature], zh: [功能]}}]\nrelations:\n  - name: includes\n    from: [plan]\n    to: [feature]\n    phrases: {en: [include], zh: [包含]}\n  - name: has_feature\n    from: [plan]\n    to: [feature]\n    phrases: {en: [feature], zh: [功能]}\n",
+        );
+        let relations = |question: &str| linker.cues(&normalize(question)).relations.len();
+        // "功能" after "什么" names the kind asked for: only "包含" is a relation cue.
+        assert_eq!(relations("shield 包含什么功能"), 1);
+        // Without a question word before it, it is a cue of `has_feature` too.
+        assert_eq!(relations("shield 包含 功能"), 2);
+    }
+
+    #[test]
     fn relation_names_are_cues_but_kind_and_function_words_are_not() {
         let (linker, _) = linker_of(
             "",
@@ -974,6 +1084,69 @@ mod tests {
     }
 
     #[test]
+    fn a_name_without_its_brand_links_when_it_names_nothing_else() {
+        let (linker, nodes) = linker_of(
+            r#"{"id":"card/cb","kind":"card","name":"Kestrel Cashback Visa"}
+{"id":"plan/shield","kind":"plan","name":"Lumora Shield"}
+{"id":"solution/slow","kind":"solution","name":"Fix slow charging"}
+{"id":"issue/slow","kind":"issue","name":"Slow charging"}
+{"id":"faq/reset","kind":"faq","name":"How to reset the router"}
+{"id":"card/campus","kind":"card","name":"Campus Debit Card"}"#,
+            "kinds: [{name: card, phrases: {en: [debit card]}}, plan, solution, issue, faq]\n",
+        );
+        // "debit card" is what the schema calls the kind, not the campus card's tail.
+        assert!(linked(&linker, &nodes, "my new debit card").is_empty());
+        assert_eq!(
+            linked(
+                &linker,
+                &nodes,
+                "does the cashback visa charge extra abroad"
+            ),
+            [("card/cb".to_owned(), true)]
+        );
+        // One word left is too little to name anything.
+        assert!(linked(&linker, &nodes, "is shield any good").is_empty());
+        // "slow charging" is the issue's own name, not the fix's tail.
+        assert_eq!(
+            linked(&linker, &nodes, "slow charging again"),
+            [("issue/slow".to_owned(), true)]
+        );
+        // Names that start with a function word keep their first word.
+        assert!(linked(&linker, &nodes, "to reset the router").is_empty());
+    }
+
+    #[test]
+    fn a_cue_inside_the_phrase_of_an_attribute_the_entity_holds_is_part_of_it() {
+        let (linker, nodes) = linker_of(
+            r#"{"id":"card/v","kind":"card","name":"Voyager card","attrs":{"annual_fee":95}}
+{"id":"product/c2","kind":"product","name":"C2 camera"}"#,
+            "kinds:\n  - name: card\n  - name: product\n  - name: charge\n    phrases: {en: [fee]}\n  - name: policy\n    phrases: {en: [warranty]}\nrelations:\n  - name: incurs\n    from: [card]\n    to: [charge]\n    phrases: {en: [\"fee on\"]}\n  - name: covered_by\n    from: [product]\n    to: [policy]\n    phrases: {en: [\"warranty on\"]}\nattributes:\n  annual_fee: {en: [\"annual fee\"]}\n  warranty_months: {en: [\"how long is the warranty\"]}\n",
+        );
+        let cues = |question: &str| {
+            let normalized = normalize(question);
+            let links = linker.link(&normalized);
+            linker.cues_outside(
+                &normalized,
+                &links,
+                &|slot, kind| nodes[slot as usize].kind.as_str() == kind,
+                &|slot, key| nodes[slot as usize].attrs.contains_key(key),
+            )
+        };
+        // The card holds an annual fee: "fee" and "fee on" are pieces of "annual fee".
+        let fee = cues("annual fee on the voyager card");
+        assert!(fee.relations.is_empty(), "{fee:?}");
+        assert!(fee.kinds.iter().all(|(k, _)| k != "charge"), "{fee:?}");
+        assert_eq!(fee.attributes.len(), 1);
+        // The camera holds no warranty length, its policy does: the warranty cues stay.
+        let warranty = cues("how long is the warranty on the c2 camera");
+        assert_eq!(warranty.relations.len(), 1, "{warranty:?}");
+        assert!(
+            warranty.kinds.iter().any(|(k, _)| k == "policy"),
+            "{warranty:?}"
+        );
+    }
+
+    #[test]
     fn a_kind_word_inside_a_mention_counts_only_for_a_node_of_that_kind() {
         let (linker, nodes) = linker_of(
             r#"{"id":"policy/r30","kind":"policy","name":"30-Day Return Policy","aliases":["return window"]}
@@ -985,9 +1158,12 @@ mod tests {
             let normalized = normalize(question);
             let links = linker.link(&normalized);
             linker
-                .cues_outside(&normalized, &links, &|slot, kind| {
-                    nodes[slot as usize].kind.as_str() == kind
-                })
+                .cues_outside(
+                    &normalized,
+                    &links,
+                    &|slot, kind| nodes[slot as usize].kind.as_str() == kind,
+                    &|_, _| false,
+                )
                 .kinds
                 .into_iter()
                 .map(|(k, _)| k)

@@ -341,21 +341,15 @@ impl VectorIndex {
             return Vec::new();
         }
         let query = Quantized::of(query);
-        let mut hits = match &self.lists {
+        let hits = match &self.lists {
             Some(lists) => self.probe(lists, &query, allow),
             None => self.scan(&query, allow),
         };
-        let by_score =
-            |a: &VectorHit, b: &VectorHit| b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner));
-        if hits.len() > k {
-            hits.select_nth_unstable_by(k - 1, by_score);
-            hits.truncate(k);
-        }
-        hits.sort_by(by_score);
-        hits
+        best_owners(hits, k)
     }
 
-    /// Scores only the rows of the lists nearest to the query.
+    /// Scores only the rows of the lists nearest to the query (every row, so an owner may come
+    /// up several times).
     fn probe(
         &self,
         lists: &Lists,
@@ -365,7 +359,13 @@ impl VectorIndex {
         let mut scored: Vec<VectorHit> = Vec::new();
         let probes = ivf::probes_for(lists.rows.len());
         for list in lists.centroids.nearest_lists(query, probes) {
-            for &row in &lists.rows[list as usize] {
+            let rows = &lists.rows[list as usize];
+            for (i, &row) in rows.iter().enumerate() {
+                // A list's rows lie scattered over the matrix: asking for a row a few ahead
+                // hides the memory latency that otherwise dominates the scan.
+                if let Some(&ahead) = rows.get(i + PREFETCH_ROWS_AHEAD) {
+                    simd::prefetch(self.row(ahead as usize));
+                }
                 let owner = self.row_owners[row as usize];
                 if allow(owner) {
                     let score = self.row_score(row as usize, query);
@@ -373,9 +373,6 @@ impl VectorIndex {
                 }
             }
         }
-        // Each owner's best row: sort by owner, best first within, keep the first of each.
-        scored.sort_unstable_by(|a, b| a.owner.cmp(&b.owner).then(b.score.total_cmp(&a.score)));
-        scored.dedup_by_key(|hit| hit.owner);
         scored
     }
 
@@ -395,6 +392,34 @@ impl VectorIndex {
             });
         }
         hits
+    }
+}
+
+/// How many rows ahead of the one being scored a probe asks the memory for.
+const PREFETCH_ROWS_AHEAD: usize = 4;
+
+/// The `k` owners with the best hits, best first (ties by owner), each with its best score;
+/// `hits` may hold several per owner. They are the first `k` distinct owners of the hits in
+/// that order, so only the leading hits are sorted — a few times `k` of them, more only if
+/// those hold fewer than `k` owners — instead of all of a probe's tens of thousands.
+fn best_owners(mut hits: Vec<VectorHit>, k: usize) -> Vec<VectorHit> {
+    let by_score =
+        |a: &VectorHit, b: &VectorHit| b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner));
+    let mut leading = k.saturating_mul(8).max(1);
+    loop {
+        let all = leading >= hits.len();
+        if !all {
+            hits.select_nth_unstable_by(leading - 1, by_score);
+        }
+        let mut best = hits[..leading.min(hits.len())].to_vec();
+        best.sort_unstable_by(by_score);
+        let mut seen = rustc_hash::FxHashSet::default();
+        best.retain(|hit| seen.insert(hit.owner));
+        if all || best.len() >= k {
+            best.truncate(k);
+            return best;
+        }
+        leading = leading.saturating_mul(4);
     }
 }
 
@@ -568,6 +593,44 @@ mod tests {
             VectorIndex::from_bytes(&[bytes.as_slice(), &[0]].concat()).is_none(),
             "trailing"
         );
+    }
+
+    #[test]
+    fn best_owners_match_best_per_owner_then_sort() {
+        let check = |hits: Vec<VectorHit>, k: usize| {
+            // The plain way: each owner's best, all sorted.
+            let mut per_owner: Vec<VectorHit> = Vec::new();
+            for hit in &hits {
+                match per_owner.iter_mut().find(|h| h.owner == hit.owner) {
+                    Some(best) if hit.score > best.score => best.score = hit.score,
+                    Some(_) => {}
+                    None => per_owner.push(*hit),
+                }
+            }
+            per_owner.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.owner.cmp(&b.owner)));
+            per_owner.truncate(k);
+            assert_eq!(best_owners(hits, k), per_owner, "k = {k}");
+        };
+        let hit = |owner: u32, score: f32| VectorHit { owner, score };
+        check(Vec::new(), 3);
+        check(vec![hit(1, 0.5)], 3);
+        // Ties broken by owner; a repeated owner counts once, with its best score.
+        check(vec![hit(2, 0.5), hit(1, 0.5), hit(1, 0.9), hit(3, 0.1)], 2);
+        // Many rows of few owners at the top: the leading rows hold too few owners at first.
+        let mut state = 3u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u32
+        };
+        let mut hits: Vec<VectorHit> = (0..200)
+            .map(|i| hit(i % 3, 0.9 + (i as f32) * 1e-4))
+            .collect();
+        hits.extend((0..5_000).map(|_| hit(next() % 700, (next() % 1000) as f32 / 2000.0)));
+        for k in [1, 2, 3, 4, 10, 50, 700, 1_000] {
+            check(hits.clone(), k);
+        }
     }
 
     #[test]

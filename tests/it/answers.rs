@@ -146,6 +146,10 @@ fn demo_answers_carry_attributes_evidence_and_confidence() {
         "{fix}"
     );
     assert!(fix["alternatives"].as_array().unwrap().len() <= 5);
+
+    // "need" cues `requires`, but with no entity to walk from the question is an FAQ's.
+    let start = ask(data.path(), "need to return something i bought, how");
+    assert_eq!(answer_id(&start), Some("faq/start-return"), "{start}");
 }
 
 #[test]
@@ -188,6 +192,13 @@ fn conversations_resolve_follow_ups_across_cli_calls() {
     // Another session does not see it.
     let stranger = ask_in(data.path(), "s2", "how much is it?");
     assert_ne!(answer_id(&stranger), Some("product/x300"));
+    // A turn that asks about a feature of the phone leaves the phone what the talk is about.
+    ask_in(data.path(), "s3", "how much is the nova 7");
+    let nfc = ask_in(data.path(), "s3", "does it have nfc");
+    assert_eq!(answer_id(&nfc), Some("feature/nfc"), "{nfc}");
+    let battery = ask_in(data.path(), "s3", "how big is the battery");
+    assert_eq!(answer_id(&battery), Some("product/nova-7"), "{battery}");
+    assert_eq!(battery["answer"]["attribute"]["key"], "battery_mah");
 }
 
 #[test]
@@ -308,6 +319,15 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
         Some("policy/equipment-return"),
         "{rules}"
     );
+    // After a relational question, "it" is what the relation led to, not what was named.
+    let modem = ask_in(
+        data.path(),
+        "isp-plan",
+        "which modem comes with the fiber 500 plan",
+    );
+    assert_eq!(answer_id(&modem), Some("device/nx-modem"), "{modem}");
+    let it = ask_in(data.path(), "isp-plan", "tell me about it");
+    assert_eq!(answer_id(&it), Some("device/nx-modem"), "{it}");
     let fast = ask(data.path(), "how fast is F1000");
     assert_eq!(fast["answer"]["attribute"]["value"], "1000");
     let out_of_scope = ask(data.path(), "do you sell mobile phones");
