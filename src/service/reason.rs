@@ -1041,7 +1041,7 @@ mod tests {
         check(&["a", "battery", "cell", "hub", "z"], 2);
         check(&["battery", "hub", "warranty"], 3);
         check(&["aaa", "zzz"], 0);
-        assert_eq!(Terms::of(&[]).shared_with(&["hub".to_owned()]), 0);
+        assert_eq!(Terms::of(&[]).shared_with(["hub"].into_iter()), 0);
         for (x, y) in [
             ("a", "b"),
             ("hub", "hubs"),
