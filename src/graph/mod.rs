@@ -109,23 +109,23 @@ impl KbGraph {
         let mut steps = Vec::with_capacity(graph.edge_count() * 2);
         offsets.push(0u32);
         for node in graph.node_indices() {
-            for edge in graph.edges_directed(node, PetDirection::Outgoing) {
-                let &(rel, weight) = edge.weight();
-                steps.push(Step {
-                    rel,
-                    direction: Direction::Forward,
-                    weight,
-                    to: edge.target().index() as u32,
-                });
-            }
-            for edge in graph.edges_directed(node, PetDirection::Incoming) {
-                let &(rel, weight) = edge.weight();
-                steps.push(Step {
-                    rel,
-                    direction: Direction::Backward,
-                    weight,
-                    to: edge.source().index() as u32,
-                });
+            for (listed, direction) in [
+                (PetDirection::Outgoing, Direction::Forward),
+                (PetDirection::Incoming, Direction::Backward),
+            ] {
+                for edge in graph.edges_directed(node, listed) {
+                    let &(rel, weight) = edge.weight();
+                    let to = match direction {
+                        Direction::Forward => edge.target(),
+                        Direction::Backward => edge.source(),
+                    };
+                    steps.push(Step {
+                        rel,
+                        direction,
+                        weight,
+                        to: to.index() as u32,
+                    });
+                }
             }
             offsets.push(steps.len() as u32);
         }
