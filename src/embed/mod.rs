@@ -13,8 +13,6 @@
 
 pub mod manifest;
 mod onnx;
-mod unigram;
-mod weights;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
