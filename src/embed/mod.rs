@@ -48,6 +48,10 @@ pub enum EmbedError {
     Stopped,
 }
 
+/// Work done with a text's vector on the worker that made it, before the caller waiting for
+/// the vector is told ([`Embedder::start_then`]).
+pub type Then = Box<dyn FnOnce(&[f32]) + Send>;
+
 /// Turns text into a unit-length vector. Implementations are shared across threads.
 pub trait Embedder: Send + Sync {
     /// Identifies the model; embeddings are cached under it.
@@ -55,7 +59,14 @@ pub trait Embedder: Send + Sync {
     fn dim(&self) -> usize;
     /// Hands one text to a worker and returns at once, so the caller can do other work while
     /// the model runs. Fails only when the workers have stopped.
-    fn start(&self, text: &str) -> Result<PendingEmbedding, EmbedError>;
+    fn start(&self, text: &str) -> Result<PendingEmbedding, EmbedError> {
+        self.start_then(text, None)
+    }
+    /// [`Embedder::start`], and the worker then runs `then` with the vector before it replies:
+    /// work that needs the vector is done on the worker's core while the caller still works on
+    /// something else. The reply's timing is the embedding's alone; a `then` that panics fails
+    /// the embedding (the worker lives on).
+    fn start_then(&self, text: &str, then: Option<Then>) -> Result<PendingEmbedding, EmbedError>;
     /// Embeds one text, waiting at most `deadline` when given.
     fn embed(&self, text: &str, deadline: Option<Duration>) -> Result<Vec<f32>, EmbedError> {
         self.start(text)?.wait(deadline).map(|done| done.vector)

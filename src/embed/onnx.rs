@@ -1,9 +1,10 @@
 //! The ONNX implementation of [`Embedder`]: a pool of worker threads, each owning one session.
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -14,11 +15,13 @@ use ort::value::Tensor;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
-use super::{normalize, EmbedError, Embedder, PendingEmbedding, WorkerReply};
+use super::{normalize, EmbedError, Embedder, PendingEmbedding, Then, WorkerReply};
 
 /// Texts embedded in one model run. A question is a job of one text; an import sends batches.
 struct Job {
     texts: Vec<String>,
+    /// Run with the first vector before replying (a question's job: one text).
+    then: Option<Then>,
     reply: mpsc::SyncSender<WorkerReply>,
 }
 
@@ -30,9 +33,79 @@ const BATCH_CHARS: usize = 2048;
 
 pub struct OnnxEmbedder {
     manifest: ModelManifest,
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    queue: Arc<Queue>,
     workers: Vec<JoinHandle<()>>,
     runs: Arc<AtomicU64>,
+}
+
+/// The jobs waiting for a worker and the workers waiting for a job. The worker that went idle
+/// last takes the next job, so a lone client keeps meeting the same session, its weights and
+/// scratch memory still in the CPU's caches (handing jobs round the workers in turn made a
+/// question's embedding ≈ 20% slower on the demo).
+struct Queue {
+    state: Mutex<QueueState>,
+    /// One per worker: only the worker chosen for a job is woken.
+    wake: Vec<Condvar>,
+}
+
+struct QueueState {
+    jobs: VecDeque<Job>,
+    /// Idle workers, the most recently idle last.
+    idle: Vec<usize>,
+    open: bool,
+}
+
+impl Queue {
+    fn new(workers: usize) -> Queue {
+        Queue {
+            state: Mutex::new(QueueState {
+                jobs: VecDeque::new(),
+                idle: Vec::new(),
+                open: true,
+            }),
+            wake: (0..workers).map(|_| Condvar::new()).collect(),
+        }
+    }
+
+    fn push(&self, job: Job) -> Result<(), EmbedError> {
+        let mut state = self.state.lock().map_err(|_| EmbedError::Stopped)?;
+        if !state.open {
+            return Err(EmbedError::Stopped);
+        }
+        state.jobs.push_back(job);
+        if let Some(worker) = state.idle.pop() {
+            self.wake[worker].notify_one();
+        }
+        Ok(())
+    }
+
+    /// The next job for `worker`, waiting while there is none; `None` once the queue is closed
+    /// and empty.
+    fn next(&self, worker: usize) -> Option<Job> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if let Some(job) = state.jobs.pop_front() {
+                return Some(job);
+            }
+            if !state.open {
+                return None;
+            }
+            // A worker woken for a job another worker took first goes back on top.
+            if !state.idle.contains(&worker) {
+                state.idle.push(worker);
+            }
+            state = self.wake[worker].wait(state).ok()?;
+        }
+    }
+
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.open = false;
+        }
+        for wake in &self.wake {
+            wake.notify_all();
+        }
+    }
 }
 
 /// ONNX Runtime can be loaded once per process; the first path wins.
@@ -82,17 +155,17 @@ impl OnnxEmbedder {
                 reason: format!("max_tokens: {e}"),
             })?;
         let tokenizer = Arc::new(tokenizer);
-        let (jobs, receiver) = mpsc::channel::<Job>();
-        let receiver = Arc::new(Mutex::new(receiver));
+        let workers = workers.max(1);
+        let queue = Arc::new(Queue::new(workers));
         let runs = Arc::new(AtomicU64::new(0));
         let (ready_tx, ready_rx) = mpsc::channel();
         let mut handles = Vec::new();
-        for n in 0..workers.max(1) {
+        for n in 0..workers {
             let env = env.clone();
             let model_path = files.model.path.clone();
             let manifest = manifest.clone();
             let tokenizer = Arc::clone(&tokenizer);
-            let receiver = Arc::clone(&receiver);
+            let queue = Arc::clone(&queue);
             let runs = Arc::clone(&runs);
             let ready = ready_tx.clone();
             let handle = std::thread::Builder::new()
@@ -114,15 +187,14 @@ impl OnnxEmbedder {
                         manifest,
                     };
                     let _ = ready.send(Ok(()));
-                    loop {
-                        let job = match receiver.lock() {
-                            Ok(guard) => guard.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok(job) = job else { return };
-                        let result = worker.embed_batch(&job.texts);
+                    while let Some(job) = queue.next(n) {
+                        let mut result = worker.embed_batch(&job.texts);
                         runs.fetch_add(job.texts.len() as u64, Ordering::Relaxed);
-                        let _ = job.reply.send((result, Instant::now()));
+                        let finished = Instant::now();
+                        if let Some(then) = job.then {
+                            result = result.and_then(|vectors| run_then(then, vectors));
+                        }
+                        let _ = job.reply.send((result, finished));
                     }
                 })
                 .map_err(|e| EmbedError::Inference(format!("cannot start a worker: {e}")))?;
@@ -131,7 +203,7 @@ impl OnnxEmbedder {
         drop(ready_tx);
         let embedder = OnnxEmbedder {
             manifest,
-            jobs: Mutex::new(Some(jobs)),
+            queue,
             workers: handles,
             runs,
         };
@@ -158,22 +230,16 @@ impl OnnxEmbedder {
         &self.manifest
     }
 
-    fn submit(&self, texts: Vec<String>) -> Result<Reply, EmbedError> {
+    fn submit(&self, texts: Vec<String>, then: Option<Then>) -> Result<Reply, EmbedError> {
         let (reply, receiver) = mpsc::sync_channel(1);
-        let guard = self.jobs.lock().map_err(|_| EmbedError::Stopped)?;
-        let sender = guard.as_ref().ok_or(EmbedError::Stopped)?;
-        sender
-            .send(Job { texts, reply })
-            .map_err(|_| EmbedError::Stopped)?;
+        self.queue.push(Job { texts, then, reply })?;
         Ok(receiver)
     }
 }
 
 impl Drop for OnnxEmbedder {
     fn drop(&mut self) {
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.take();
-        }
+        self.queue.close();
         for handle in self.workers.drain(..) {
             let _ = handle.join();
         }
@@ -189,9 +255,9 @@ impl Embedder for OnnxEmbedder {
         self.manifest.dim
     }
 
-    fn start(&self, text: &str) -> Result<PendingEmbedding, EmbedError> {
+    fn start_then(&self, text: &str, then: Option<Then>) -> Result<PendingEmbedding, EmbedError> {
         let submitted = Instant::now();
-        let receiver = self.submit(vec![text.to_owned()])?;
+        let receiver = self.submit(vec![text.to_owned()], then)?;
         Ok(PendingEmbedding {
             submitted,
             receiver,
@@ -212,7 +278,7 @@ impl Embedder for OnnxEmbedder {
         let mut next = 0;
         while next < batches.len() || !pending.is_empty() {
             while next < batches.len() && pending.len() < window {
-                pending.push_back(self.submit(batches[next].clone())?);
+                pending.push_back(self.submit(batches[next].clone(), None)?);
                 next += 1;
             }
             let receiver = pending.pop_front().expect("a job is pending");
@@ -225,6 +291,15 @@ impl Embedder for OnnxEmbedder {
     fn runs(&self) -> u64 {
         self.runs.load(Ordering::Relaxed)
     }
+}
+
+/// Runs a job's `then` with its first vector; a panic in it fails the job instead of ending the
+/// worker's thread.
+fn run_then(then: Then, vectors: Vec<Vec<f32>>) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let first = vectors.first().map(Vec::as_slice).unwrap_or_default();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| then(first)))
+        .map_err(|_| EmbedError::Inference("the work after the embedding panicked".into()))?;
+    Ok(vectors)
 }
 
 /// Splits texts into model runs: up to [`BATCH_TEXTS`] texts and [`BATCH_CHARS`] characters

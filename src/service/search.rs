@@ -1,12 +1,12 @@
 //! Hybrid search: a BM25 leg, a question-form dense leg and a text dense leg, fused. If the query
 //! cannot be embedded in time, search degrades to the lexical leg and says so.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::embed::{EmbedError, PendingEmbedding};
+use crate::embed::{EmbedError, PendingEmbedding, Then};
 use crate::text::TextFilter;
 
 use super::embedding::embedding_text;
@@ -229,12 +229,12 @@ impl KnowledgeBase {
 
     /// Starts getting the query's vector: from the cache for a repeated question, else handed
     /// to an embedding worker, so the caller can run the lexical leg meanwhile.
-    fn start_query_vector(&self, text: &str) -> QueryVector {
+    fn start_query_vector(&self, text: &str, then: Then) -> QueryVector {
         let text = embedding_text(text);
         if let Some(vector) = self.query_cache.get(&text) {
             return QueryVector::Cached(vector);
         }
-        match self.embedder.start(&text) {
+        match self.embedder.start_then(&text, Some(then)) {
             Ok(pending) => QueryVector::Pending { text, pending },
             Err(e) => QueryVector::Failed(e),
         }
@@ -265,15 +265,25 @@ impl KnowledgeBase {
     /// the query (after the lexical leg), so that work which needs no vector costs no latency.
     pub(crate) fn retrieve(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &Arc<Snapshot>,
         query: &str,
         dense: bool,
         filter: &TextFilter,
         depth: usize,
         meanwhile: impl FnOnce(),
     ) -> Result<Retrieval> {
-        // The model runs on an embedding worker while this thread runs the lexical leg.
-        let embedding = dense.then(|| self.start_query_vector(query));
+        // The model runs on an embedding worker, which then runs the dense legs with the vector,
+        // while this thread runs the lexical leg and `meanwhile`.
+        let (dense_done, dense_result) = mpsc::sync_channel(1);
+        let embedding = dense.then(|| {
+            let (snapshot, filter) = (Arc::clone(snapshot), filter.clone());
+            self.start_query_vector(
+                query,
+                Box::new(move |vector: &[f32]| {
+                    let _ = dense_done.send(dense_legs(&snapshot, vector, depth, &filter));
+                }),
+            )
+        });
         let started = Instant::now();
         let lexical = snapshot
             .text
@@ -309,21 +319,38 @@ impl KnowledgeBase {
                 return Ok(retrieval);
             }
         };
-        let started = Instant::now();
-        let allow = |slot: u32| {
-            let node = snapshot.node_at(slot);
-            (filter.kinds.is_empty() || filter.kinds.iter().any(|k| k == node.kind.as_str()))
-                && (filter.tags.is_empty() || node.tags.iter().any(|t| filter.tags.contains(t)))
-        };
-        for (index, vectors) in [(1, &snapshot.question_vectors), (2, &snapshot.text_vectors)] {
-            retrieval.legs[index].hits = vectors
-                .search(&vector, depth, &allow)
-                .into_iter()
-                .map(|hit| (hit.owner, hit.score))
-                .collect();
-        }
-        retrieval.dense_ms = started.elapsed().as_secs_f64() * 1e3;
+        // A vector from the cache was not embedded, so its dense legs are run here.
+        let ([question, text], dense_ms) = dense_result
+            .try_recv()
+            .unwrap_or_else(|_| dense_legs(snapshot, &vector, depth, filter));
+        retrieval.legs[1].hits = question;
+        retrieval.legs[2].hits = text;
+        retrieval.dense_ms = dense_ms;
         retrieval.vector = Some(vector);
         Ok(retrieval)
     }
+}
+
+/// The question-form and text legs' hits for `vector` within `filter`, and how long they took
+/// (ms).
+fn dense_legs(
+    snapshot: &Snapshot,
+    vector: &[f32],
+    depth: usize,
+    filter: &TextFilter,
+) -> ([Vec<(u32, f32)>; 2], f64) {
+    let started = Instant::now();
+    let allow = |slot: u32| {
+        let node = snapshot.node_at(slot);
+        (filter.kinds.is_empty() || filter.kinds.iter().any(|k| k == node.kind.as_str()))
+            && (filter.tags.is_empty() || node.tags.iter().any(|t| filter.tags.contains(t)))
+    };
+    let hits = [&snapshot.question_vectors, &snapshot.text_vectors].map(|vectors| {
+        vectors
+            .search(vector, depth, &allow)
+            .into_iter()
+            .map(|hit| (hit.owner, hit.score))
+            .collect()
+    });
+    (hits, started.elapsed().as_secs_f64() * 1e3)
 }

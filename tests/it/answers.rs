@@ -449,6 +449,56 @@ fn an_embedding_started_early_is_the_vector_a_blocking_embed_gives() {
     assert_eq!(late.vector, blocking);
 }
 
+#[test]
+fn work_after_an_embedding_runs_on_the_worker_and_a_panic_in_it_loses_no_worker() {
+    use answergraph::service::{KnowledgeBase, Quiet};
+    use std::sync::mpsc;
+
+    // Answers have the worker that embedded the question run the dense legs with its vector.
+    let data = temp();
+    let kb = KnowledgeBase::open(&settings_for(data.path()), &Quiet).unwrap();
+    let embedder = kb.embedder();
+    let question = "does the nova 7 support wireless charging";
+    let blocking = embedder.embed(question, None).unwrap();
+    let (seen_tx, seen) = mpsc::channel();
+    let pending = embedder
+        .start_then(
+            question,
+            Some(Box::new(move |vector: &[f32]| {
+                let _ = seen_tx.send((
+                    vector.to_vec(),
+                    std::thread::current().name().map(String::from),
+                ));
+            })),
+        )
+        .unwrap();
+    let done = pending.wait(None).unwrap();
+    let (vector, thread) = seen.try_recv().expect("`then` ran before the reply");
+    assert_eq!(vector, blocking);
+    assert_eq!(done.vector, blocking);
+    assert!(thread.unwrap_or_default().starts_with("embed-"));
+
+    // A panic in that work fails its embedding, not the worker: after more panics than there
+    // are workers, every worker still answers, many callers at once included.
+    for _ in 0..4 {
+        let failed = embedder
+            .start_then(
+                question,
+                Some(Box::new(|_: &[f32]| panic!("dense legs broke"))),
+            )
+            .unwrap()
+            .wait(None);
+        assert!(failed.is_err());
+    }
+    let vectors: Vec<Vec<f32>> = std::thread::scope(|scope| {
+        let callers: Vec<_> = (0..16)
+            .map(|_| scope.spawn(|| embedder.embed(question, None).unwrap()))
+            .collect();
+        callers.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert!(vectors.iter().all(|v| *v == blocking));
+}
+
 /// `eval` on the demo questions, without its timings.
 fn demo_eval(data: &Path) -> Value {
     let questions = demo_kb().join("eval/questions.jsonl");
