@@ -2,6 +2,7 @@
 //! it against the conversation, retrieve, reason over the graph, pick the best answer with a
 //! calibrated confidence, decide on a human handoff, remember the turn and log the query.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -12,7 +13,7 @@ use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
 use super::reason::{
-    anchors, candidates, names_something, rank, sigmoid, walk, Anchor, Candidate, Evidence,
+    anchors, names_something, rank, sigmoid, walk, Anchor, Candidate, Describer, Evidence,
     QuestionSignals, Source, FEATURES,
 };
 use super::understand::{detect_lang, normalize};
@@ -213,55 +214,62 @@ impl KnowledgeBase {
                 query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
             }
         }
-        // The question's other words and the graph walk need no vector: they are worked out
-        // while the model embeds the question.
+        // The question's other words, the graph walk and the candidates known without a vector
+        // are worked out while the model embeds the question.
         let depth = self.settings.search.leg_depth;
-        let mut walked = None;
+        let rest_terms = OnceCell::new();
+        let mentions = super::understand::Linker::mention_texts(&normalized, &links);
+        let mut described = None;
         let retrieval = self.retrieve(
             &snapshot,
             &query_text,
             true,
             &TextFilter::default(),
             depth,
-            || {
+            |lexical| {
                 let stage = Instant::now();
-                let rest_terms = snapshot
-                    .text
-                    .word_terms(&outside_mentions(&normalized, &links));
+                let rest_terms = rest_terms.get_or_init(|| {
+                    snapshot
+                        .text
+                        .word_terms(&outside_mentions(&normalized, &links))
+                });
                 let found = walk(
                     &snapshot,
                     &anchors,
                     &cues,
-                    &rest_terms,
+                    rest_terms,
                     self.settings.answer.max_hops,
                 );
-                walked = Some((rest_terms, found, ms(stage)));
+                let walk_ms = ms(stage);
+                let stage = Instant::now();
+                let evidence = Evidence {
+                    snapshot: &snapshot,
+                    anchors: &anchors,
+                    rest_terms,
+                    mentions: &mentions,
+                    cues: &cues,
+                };
+                described = Some((Describer::new(evidence, lexical, found), walk_ms, ms(stage)));
             },
         )?;
-        let (rest_terms, walked, walk_ms) = walked.expect("retrieval runs the walk");
+        let (describer, walk_ms, described_ms) = described.expect("retrieval runs the walk");
+        let rest_terms = rest_terms.get().expect("the walk analysed the other words");
         timings.insert("walk", walk_ms);
         timings.insert("embed", retrieval.embed_ms);
         timings.insert("lexical", retrieval.lexical_ms);
         timings.insert("dense", retrieval.dense_ms);
         let query_vector = retrieval.vector.clone();
 
+        // `reason` counts the candidates described during the embedding too.
         let stage = Instant::now();
         let ranked = rank(
-            candidates(
-                &Evidence {
-                    snapshot: &snapshot,
-                    anchors: &anchors,
-                    rest_terms: &rest_terms,
-                    mentions: &super::understand::Linker::mention_texts(&normalized, &links),
-                    cues: &cues,
-                    retrieval: &retrieval,
-                    query_vector: query_vector.as_deref().map(Vec::as_slice),
-                },
-                walked,
+            describer.finish(
+                [&retrieval.legs[1].hits, &retrieval.legs[2].hits],
+                query_vector.as_deref().map(Vec::as_slice),
             ),
             &reasoner,
         );
-        timings.insert("reason", ms(stage));
+        timings.insert("reason", ms(stage) + described_ms);
 
         let stage = Instant::now();
         let unknown = rest_terms

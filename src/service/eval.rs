@@ -459,7 +459,7 @@ impl KnowledgeBase {
                 true,
                 &TextFilter::default(),
                 self.settings.search.leg_depth,
-                || {},
+                |_| {},
             )?;
             let gold = question
                 .gold

@@ -23,7 +23,6 @@ use serde::{Deserialize, Serialize};
 use crate::graph::{Path, Step};
 use crate::vector::{dot, Quantized};
 
-use super::search::Retrieval;
 use super::snapshot::Snapshot;
 use super::understand::{Cues, Link};
 
@@ -313,8 +312,6 @@ pub struct Evidence<'a> {
     /// names the same thing can be told from its siblings ("folio26s").
     pub mentions: &'a [String],
     pub cues: &'a Cues,
-    pub retrieval: &'a Retrieval,
-    pub query_vector: Option<&'a [f32]>,
 }
 
 /// Nodes kept per depth while walking out from an anchor.
@@ -343,16 +340,17 @@ struct RankKey {
     anchor_weight: f32,
 }
 
+/// A [`RankKey`] in comparable form: greater ranks higher.
+type Rank = (
+    usize,
+    bool,
+    std::cmp::Reverse<usize>,
+    std::cmp::Reverse<usize>,
+    i32,
+);
+
 impl RankKey {
-    fn rank(
-        &self,
-    ) -> (
-        usize,
-        bool,
-        std::cmp::Reverse<usize>,
-        std::cmp::Reverse<usize>,
-        i32,
-    ) {
+    fn rank(&self) -> Rank {
         (
             self.covered,
             self.last_cued,
@@ -585,178 +583,223 @@ fn name_share(
         .or_insert_with(|| rest.shared_with(snapshot.name_terms(slot)) as f32 / rest.len() as f32)
 }
 
-/// Describes every candidate — leg hits, named entities, the best ends of `walk` — with its
-/// features (unscored).
-pub fn candidates(evidence: &Evidence<'_>, walk: Walk) -> Vec<Candidate> {
-    let snapshot = evidence.snapshot;
-    let cues = evidence.cues;
-    let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
-    let kinds: FxHashSet<&str> = cues.kinds.iter().map(|(k, _)| k.as_str()).collect();
-    let attributes: Vec<&str> = cues.attributes.iter().map(|(a, _)| a.as_str()).collect();
-    let legs = &evidence.retrieval.legs;
+/// Describes a question's candidates with their features (unscored), in two steps so that most
+/// of the work is done while the model embeds the question: [`Describer::new`] takes what needs
+/// no vector — the lexical hits, the named entities, the best ends of the walk — and
+/// [`Describer::finish`] adds the dense legs' hits and every candidate's cosines.
+pub struct Describer<'a> {
+    evidence: Evidence<'a>,
+    rest: Terms<'a>,
+    cued: FxHashSet<u16>,
+    kinds: FxHashSet<&'a str>,
+    attributes: Vec<&'a str>,
+    /// A relation cue with something to walk from: a question the graph may answer.
+    relational: bool,
+    named: FxHashMap<u32, &'a Anchor>,
+    lexical: FxHashMap<u32, (usize, f32)>,
+    lexical_top: f32,
+    walk: Walk,
+    seen: FxHashSet<u32>,
+    described: Vec<Candidate>,
+}
 
-    let query = evidence.query_vector.map(Quantized::of);
-    let mut cosines: FxHashMap<u32, (f32, f32)> = FxHashMap::default();
-    let mut cosine = |slot: u32| -> (f32, f32) {
-        *cosines.entry(slot).or_insert_with(|| match &query {
-            Some(query) => (
-                snapshot.question_vectors.owner_best(slot, query),
-                snapshot.text_vectors.owner_best(slot, query),
-            ),
-            None => (0.0, 0.0),
-        })
-    };
-
-    // Candidate set: leg hits, anchors, path ends.
-    let mut slots: Vec<u32> = Vec::new();
-    let mut seen: FxHashSet<u32> = FxHashSet::default();
-    for leg in legs.iter() {
-        for &(slot, _) in leg.hits.iter().take(LEG_CANDIDATES) {
-            if seen.insert(slot) {
-                slots.push(slot);
-            }
+impl<'a> Describer<'a> {
+    /// Describes the candidates known before the query vector: `lexical` hits, named entities
+    /// and the best path ends of `walk`.
+    pub fn new(evidence: Evidence<'a>, lexical: &[(u32, f32)], walk: Walk) -> Describer<'a> {
+        let cues = evidence.cues;
+        let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
+        // A relation cue with nothing to walk from ("need to wire money…", no entity named) asks
+        // nothing the graph can answer: the question is judged like any other.
+        let relational = !cued.is_empty() && !evidence.anchors.is_empty();
+        let mut describer = Describer {
+            rest: Terms::of(evidence.rest_terms),
+            cued,
+            kinds: cues.kinds.iter().map(|(k, _)| k.as_str()).collect(),
+            attributes: cues.attributes.iter().map(|(a, _)| a.as_str()).collect(),
+            relational,
+            named: evidence.anchors.iter().map(|a| (a.slot, a)).collect(),
+            lexical: ranks(lexical),
+            lexical_top: lexical.first().map_or(1.0, |h| h.1.max(1e-6)),
+            walk,
+            seen: FxHashSet::default(),
+            described: Vec::new(),
+            evidence,
+        };
+        for &(slot, _) in lexical.iter().take(LEG_CANDIDATES) {
+            describer.add(slot);
         }
-    }
-    for anchor in evidence.anchors {
-        if seen.insert(anchor.slot) {
-            slots.push(anchor.slot);
+        for anchor in describer.evidence.anchors {
+            describer.add(anchor.slot);
         }
-    }
-    let rest = Terms::of(evidence.rest_terms);
-    let Walk {
-        paths,
-        reached_from,
-        shortest,
-        mut name_matches,
-    } = walk;
-    let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
-    // A relation cue with nothing to walk from ("need to wire money…", no entity named) asks
-    // nothing the graph can answer: the question is judged like any other.
-    let relational = !cued.is_empty() && !evidence.anchors.is_empty();
-    // The best path ends join the candidates; the rest are not worth describing.
-    let mut ends: Vec<(&u32, &PathSummary)> = paths.iter().collect();
-    ends.sort_by(|a, b| b.1.key.rank().cmp(&a.1.key.rank()).then(a.0.cmp(b.0)));
-    for (&end, _) in ends.into_iter().take(PATH_CANDIDATES) {
-        if seen.insert(end) {
-            slots.push(end);
-        }
-    }
-
-    let ranks = |leg: usize| -> FxHashMap<u32, (usize, f32)> {
-        legs[leg]
-            .hits
+        // The best path ends join the candidates; the rest are not worth describing.
+        let mut ends: Vec<(u32, Rank)> = describer
+            .walk
+            .paths
             .iter()
-            .enumerate()
-            .map(|(i, &(slot, score))| (slot, (i + 1, score)))
-            .collect()
-    };
-    let (lexical, dense_q, dense_t) = (ranks(0), ranks(1), ranks(2));
-    let lexical_top = legs[0].hits.first().map_or(1.0, |h| h.1.max(1e-6));
-    let named: FxHashMap<u32, &Anchor> = evidence.anchors.iter().map(|a| (a.slot, a)).collect();
-    let walked = evidence.anchors.len().clamp(1, MAX_ANCHORS) as f32;
+            .map(|(&end, summary)| (end, summary.key.rank()))
+            .collect();
+        ends.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (end, _) in ends.into_iter().take(PATH_CANDIDATES) {
+            describer.add(end);
+        }
+        describer
+    }
 
-    slots
-        .into_iter()
-        .map(|slot| {
-            let node = snapshot.node_at(slot);
-            let (question_cosine, text_cosine) = cosine(slot);
-            let anchor = named.get(&slot);
-            let direct = anchor.filter(|a| !a.from_context).map_or(0.0, |a| a.weight);
-            let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
-            // The node holds the attribute asked for and is what the question is about: named,
-            // from the conversation, or called by a word of the question ("how much is that hub").
-            let attribute = attributes
+    /// All candidates: those described so far, the dense legs' hits (question-form and text
+    /// legs, best first), and the cosines of each with `query_vector`.
+    pub fn finish(
+        mut self,
+        dense: [&[(u32, f32)]; 2],
+        query_vector: Option<&[f32]>,
+    ) -> Vec<Candidate> {
+        for leg in dense {
+            for &(slot, _) in leg.iter().take(LEG_CANDIDATES) {
+                self.add(slot);
+            }
+        }
+        let dense_ranks = dense.map(ranks);
+        let query = query_vector.map(Quantized::of);
+        let snapshot = self.evidence.snapshot;
+        for candidate in &mut self.described {
+            let slot = candidate.slot;
+            let f = &mut candidate.features;
+            if let Some(query) = &query {
+                f.question_cosine = snapshot.question_vectors.owner_best(slot, query);
+                f.text_cosine = snapshot.text_vectors.owner_best(slot, query);
+            }
+            f.dense_reciprocal_rank = dense_ranks
                 .iter()
-                .find(|a| node.attrs.contains_key(**a))
-                .filter(|_| anchor.is_some() || name_match(slot) > 0.0)
-                .map(|a| (*a).to_owned());
-            let path = paths.get(&slot);
-            let mut f = Features {
-                question_cosine,
-                text_cosine,
-                lexical_relative: lexical.get(&slot).map_or(0.0, |(_, s)| s / lexical_top),
-                dense_reciprocal_rank: [&dense_q, &dense_t]
-                    .iter()
-                    .filter_map(|leg| leg.get(&slot))
-                    .map(|(r, _)| 1.0 / *r as f32)
-                    .fold(0.0, f32::max),
-                named: direct,
-                from_context: context,
-                // A vague cue ("how long" fits eleven duration attributes) says less than a
-                // specific one ("price", or "电池多大" for the few battery ones).
-                holds_attribute_asked: if attribute.is_some() {
-                    direct.max(context).max(0.5) * (2.0 / (attributes.len() as f32).sqrt()).min(1.0)
+                .filter_map(|leg| leg.get(&slot))
+                .map(|(r, _)| 1.0 / *r as f32)
+                .fold(0.0, f32::max);
+        }
+        self.described
+    }
+
+    fn add(&mut self, slot: u32) {
+        if self.seen.insert(slot) {
+            let candidate = self.describe(slot);
+            self.described.push(candidate);
+        }
+    }
+
+    /// A candidate's features but those that need the query vector.
+    fn describe(&mut self, slot: u32) -> Candidate {
+        let snapshot = self.evidence.snapshot;
+        let node = snapshot.node_at(slot);
+        let (relational, kinds, cued) = (self.relational, &self.kinds, &self.cued);
+        let rest = &self.rest;
+        let mut name_match =
+            |slot: u32| name_share(snapshot, rest, &mut self.walk.name_matches, slot);
+        let anchor = self.named.get(&slot);
+        let direct = anchor.filter(|a| !a.from_context).map_or(0.0, |a| a.weight);
+        let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
+        // The node holds the attribute asked for and is what the question is about: named,
+        // from the conversation, or called by a word of the question ("how much is that hub").
+        let attribute = self
+            .attributes
+            .iter()
+            .find(|a| node.attrs.contains_key(**a))
+            .filter(|_| anchor.is_some() || name_match(slot) > 0.0)
+            .map(|a| (*a).to_owned());
+        let path = self.walk.paths.get(&slot);
+        let mut f = Features {
+            lexical_relative: self
+                .lexical
+                .get(&slot)
+                .map_or(0.0, |(_, s)| s / self.lexical_top),
+            named: direct,
+            from_context: context,
+            // A vague cue ("how long" fits eleven duration attributes) says less than a
+            // specific one ("price", or "电池多大" for the few battery ones).
+            holds_attribute_asked: if attribute.is_some() {
+                direct.max(context).max(0.5)
+                    * (2.0 / (self.attributes.len() as f32).sqrt()).min(1.0)
+            } else {
+                0.0
+            },
+            // What the conversation is about is no more the answer to a relational
+            // follow-up ("what's the replacement for it") than a named entity is.
+            named_in_relational_question: if relational { direct.max(context) } else { 0.0 },
+            kind_asked: f32::from(u8::from(
+                !kinds.is_empty() && kinds.contains(node.kind.as_str()),
+            )),
+            kind_not_asked: f32::from(u8::from(
+                !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
+            )),
+            name_matches_rest_of_question: name_match(slot),
+            names_what_the_question_names: names_mentions(
+                snapshot.compact_forms(slot),
+                self.evidence.mentions,
+            ),
+            ..Features::default()
+        };
+        if let Some(summary) = path {
+            let walked = self.evidence.anchors.len().clamp(1, MAX_ANCHORS) as f32;
+            f.reached_by_path = 1.0;
+            if relational {
+                f.path_cue_coverage = summary.key.covered as f32 / cued.len() as f32;
+            }
+            f.path_uncued_steps = summary.key.uncued as f32 / 3.0;
+            f.path_anchor_weight = summary.key.anchor_weight;
+            f.path_without_relation_cue = f32::from(u8::from(!relational));
+            f.path_ends_with_asked_relation = f32::from(u8::from(summary.key.last_cued));
+            f.path_anchor_share = self
+                .walk
+                .reached_from
+                .get(&slot)
+                .map_or(0.0, |a| a.len() as f32 / walked);
+            f.path_explains_rest_of_question = summary.explained;
+            f.path_hops = summary.path.hops() as f32 / 3.0;
+            f.path_shortest_hops = self
+                .walk
+                .shortest
+                .get(&slot)
+                .map_or(0.0, |h| *h as f32 / 3.0);
+            // Complete: every asked relation walked, ending where the question points — along
+            // an asked relation, or at the kind asked for ("what warranty does the hub the c3
+            // needs have" ends with an uncued step into a warranty).
+            let complete = relational
+                && summary.key.covered == cued.len()
+                && if kinds.is_empty() {
+                    summary.key.last_cued
                 } else {
-                    0.0
-                },
-                // What the conversation is about is no more the answer to a relational
-                // follow-up ("what's the replacement for it") than a named entity is.
-                named_in_relational_question: if relational { direct.max(context) } else { 0.0 },
-                kind_asked: f32::from(u8::from(
-                    !kinds.is_empty() && kinds.contains(node.kind.as_str()),
-                )),
-                kind_not_asked: f32::from(u8::from(
-                    !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
-                )),
-                name_matches_rest_of_question: name_match(slot),
-                names_what_the_question_names: names_mentions(
-                    evidence.snapshot.compact_forms(slot),
-                    evidence.mentions,
-                ),
-                ..Features::default()
-            };
-            if let Some(summary) = path {
-                f.reached_by_path = 1.0;
-                if relational {
-                    f.path_cue_coverage = summary.key.covered as f32 / cued.len() as f32;
-                }
-                f.path_uncued_steps = summary.key.uncued as f32 / 3.0;
-                f.path_anchor_weight = summary.key.anchor_weight;
-                f.path_without_relation_cue = f32::from(u8::from(!relational));
-                f.path_ends_with_asked_relation = f32::from(u8::from(summary.key.last_cued));
-                f.path_anchor_share = reached_from
-                    .get(&slot)
-                    .map_or(0.0, |a| a.len() as f32 / walked);
-                f.path_explains_rest_of_question = summary.explained;
-                f.path_hops = summary.path.hops() as f32 / 3.0;
-                f.path_shortest_hops = shortest.get(&slot).map_or(0.0, |h| *h as f32 / 3.0);
-                // Complete: every asked relation walked, ending where the question points — along
-                // an asked relation, or at the kind asked for ("what warranty does the hub the c3
-                // needs have" ends with an uncued step into a warranty).
-                let complete = relational
-                    && summary.key.covered == cued.len()
-                    && if kinds.is_empty() {
-                        summary.key.last_cued
-                    } else {
-                        kinds.contains(node.kind.as_str())
-                    };
-                if complete {
-                    f.complete_graph_answer = 0.5 + 0.5 * summary.explained;
-                }
-            }
-            if relational && f.complete_graph_answer == 0.0 {
-                f.off_path_in_relational_question = 1.0;
-            }
-            if !rest.is_empty() {
-                let names = snapshot.name_terms(slot);
-                let text = snapshot.text_terms(slot);
-                let has = |terms: &[String], t: &str| {
-                    terms.binary_search_by(|n| term_order(n, t)).is_ok()
+                    kinds.contains(node.kind.as_str())
                 };
-                let covered = rest
-                    .iter()
-                    .filter(|t| has(names, t) || has(text, t))
-                    .count();
-                f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
+            if complete {
+                f.complete_graph_answer = 0.5 + 0.5 * summary.explained;
             }
-            Candidate {
-                slot,
-                features: f,
-                logit: 0.0,
-                path: path.map(|p| p.path.clone()),
-                attribute,
-            }
-        })
+        }
+        if relational && f.complete_graph_answer == 0.0 {
+            f.off_path_in_relational_question = 1.0;
+        }
+        if !rest.is_empty() {
+            let names = snapshot.name_terms(slot);
+            let text = snapshot.text_terms(slot);
+            let has =
+                |terms: &[String], t: &str| terms.binary_search_by(|n| term_order(n, t)).is_ok();
+            let covered = rest
+                .iter()
+                .filter(|t| has(names, t) || has(text, t))
+                .count();
+            f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
+        }
+        Candidate {
+            slot,
+            features: f,
+            logit: 0.0,
+            path: path.map(|p| p.path.clone()),
+            attribute,
+        }
+    }
+}
+
+/// Each hit's rank (from 1) and score.
+fn ranks(hits: &[(u32, f32)]) -> FxHashMap<u32, (usize, f32)> {
+    hits.iter()
+        .enumerate()
+        .map(|(i, &(slot, score))| (slot, (i + 1, score)))
         .collect()
 }
 

@@ -131,7 +131,7 @@ impl KnowledgeBase {
             request.mode != SearchMode::Lexical,
             &filter,
             depth,
-            || {},
+            |_| {},
         )?;
         let config = request
             .fusion
@@ -260,9 +260,8 @@ impl KnowledgeBase {
     }
 
     /// Runs the retrieval legs for `query` on `snapshot`. Dense legs run only when `dense` and the
-    /// query could be embedded.
-    /// The retrieval legs for `query`, running `meanwhile` on this thread while the model embeds
-    /// the query (after the lexical leg), so that work which needs no vector costs no latency.
+    /// query could be embedded. `meanwhile` runs on this thread with the lexical hits while the
+    /// model embeds the query, so that work which needs no vector costs no latency.
     pub(crate) fn retrieve(
         &self,
         snapshot: &Arc<Snapshot>,
@@ -270,7 +269,7 @@ impl KnowledgeBase {
         dense: bool,
         filter: &TextFilter,
         depth: usize,
-        meanwhile: impl FnOnce(),
+        meanwhile: impl FnOnce(&[(u32, f32)]),
     ) -> Result<Retrieval> {
         // The model runs on an embedding worker, which then runs the dense legs with the vector,
         // while this thread runs the lexical leg and `meanwhile`.
@@ -285,14 +284,14 @@ impl KnowledgeBase {
             )
         });
         let started = Instant::now();
-        let lexical = snapshot
+        let lexical: Vec<(u32, f32)> = snapshot
             .text
             .search(query, depth, filter)?
             .into_iter()
             .filter_map(|hit| snapshot.slot_of(&hit.id).map(|slot| (slot, hit.score)))
             .collect();
         let lexical_ms = started.elapsed().as_secs_f64() * 1e3;
-        meanwhile();
+        meanwhile(&lexical);
         let mut retrieval = Retrieval {
             legs: [
                 LegHits { hits: lexical },
