@@ -13,6 +13,8 @@
 
 pub mod manifest;
 mod onnx;
+mod unigram;
+mod weights;
 
 use std::path::PathBuf;
 use std::sync::mpsc;

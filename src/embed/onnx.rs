@@ -12,9 +12,11 @@ use ort::environment::Environment;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::Tensor;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::TruncationParams;
 
 use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
+use super::unigram::PackedTokenizer;
+use super::weights::{shared_weights, SharedWeight};
 use super::{normalize, EmbedError, Embedder, PendingEmbedding, Then, WorkerReply};
 
 /// Texts embedded in one model run. A question is a job of one text; an import sends batches.
@@ -122,12 +124,16 @@ fn environment(path: &Path) -> Result<Environment, EmbedError> {
     })
 }
 
-fn build_session(env: &Environment, model: &Path) -> ort::Result<Session> {
-    Session::builder(env)?
+/// A session of `model` that uses the `shared` weights instead of loading its own copy.
+fn build_session(env: &Environment, model: &Path, shared: &[SharedWeight]) -> ort::Result<Session> {
+    let mut builder = Session::builder(env)?
         .with_optimization_level(GraphOptimizationLevel::All)?
         .with_intra_threads(1)?
-        .with_inter_threads(1)?
-        .commit_from_file(model)
+        .with_inter_threads(1)?;
+    for weight in shared {
+        builder = builder.with_initializer(&weight.name, Arc::clone(&weight.value))?;
+    }
+    builder.commit_from_file(model)
 }
 
 impl OnnxEmbedder {
@@ -139,11 +145,12 @@ impl OnnxEmbedder {
         }
         let env = environment(&files.runtime.path)?;
         let manifest = files.manifest.clone();
-        let mut tokenizer =
-            Tokenizer::from_file(&files.tokenizer.path).map_err(|e| EmbedError::CorruptFile {
+        let mut tokenizer = PackedTokenizer::from_file(&files.tokenizer.path).map_err(|e| {
+            EmbedError::CorruptFile {
                 path: files.tokenizer.path.clone(),
                 reason: e.to_string(),
-            })?;
+            }
+        })?;
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -155,6 +162,14 @@ impl OnnxEmbedder {
                 reason: format!("max_tokens: {e}"),
             })?;
         let tokenizer = Arc::new(tokenizer);
+        let shared = std::fs::read(&files.model.path)
+            .map_err(|e| e.to_string())
+            .and_then(|model| shared_weights(&model).map_err(|e| e.to_string()))
+            .map_err(|reason| EmbedError::Model {
+                path: files.model.path.clone(),
+                reason,
+            })?;
+        let shared = Arc::new(shared);
         let workers = workers.max(1);
         let queue = Arc::new(Queue::new(workers));
         let runs = Arc::new(AtomicU64::new(0));
@@ -165,13 +180,14 @@ impl OnnxEmbedder {
             let model_path = files.model.path.clone();
             let manifest = manifest.clone();
             let tokenizer = Arc::clone(&tokenizer);
+            let shared = Arc::clone(&shared);
             let queue = Arc::clone(&queue);
             let runs = Arc::clone(&runs);
             let ready = ready_tx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("embed-{n}"))
                 .spawn(move || {
-                    let session = match build_session(&env, &model_path) {
+                    let session = match build_session(&env, &model_path, &shared) {
                         Ok(session) => session,
                         Err(e) => {
                             let _ = ready.send(Err(EmbedError::Model {
@@ -325,7 +341,7 @@ fn batches(texts: &[String], style: InputStyle) -> Vec<Vec<String>> {
 
 struct Worker {
     session: Session,
-    tokenizer: Arc<Tokenizer>,
+    tokenizer: Arc<PackedTokenizer>,
     manifest: ModelManifest,
 }
 

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::graph::{Path, Step};
 use crate::vector::{dot, Quantized};
 
-use super::snapshot::Snapshot;
+use super::snapshot::{PackedStrs, Snapshot};
 use super::understand::{Cues, Link};
 
 /// Declares the candidate features once: the struct, their names and their order in vectors.
@@ -536,8 +536,8 @@ impl<'a> Terms<'a> {
     }
 
     /// How many of `sorted` (sorted, without repeats) are in the set.
-    fn shared_with(&self, sorted: &[String]) -> usize {
-        let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.iter().peekable());
+    fn shared_with<'b>(&self, sorted: impl Iterator<Item = &'b str>) -> usize {
+        let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.peekable());
         let mut shared = 0;
         while let (Some(a), Some(b)) = (mine.peek(), theirs.peek()) {
             match term_order(a, b) {
@@ -578,9 +578,9 @@ fn name_share(
     if rest.is_empty() {
         return 0.0;
     }
-    *cache
-        .entry(slot)
-        .or_insert_with(|| rest.shared_with(snapshot.name_terms(slot)) as f32 / rest.len() as f32)
+    *cache.entry(slot).or_insert_with(|| {
+        rest.shared_with(snapshot.name_terms(slot).iter()) as f32 / rest.len() as f32
+    })
 }
 
 /// Describes a question's candidates with their features (unscored), in two steps so that most
@@ -777,11 +777,9 @@ impl<'a> Describer<'a> {
         if !rest.is_empty() {
             let names = snapshot.name_terms(slot);
             let text = snapshot.text_terms(slot);
-            let has =
-                |terms: &[String], t: &str| terms.binary_search_by(|n| term_order(n, t)).is_ok();
             let covered = rest
                 .iter()
-                .filter(|t| has(names, t) || has(text, t))
+                .filter(|t| names.contains_sorted(t) || text.contains_sorted(t))
                 .count();
             f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
         }
@@ -814,7 +812,7 @@ pub fn rank(mut candidates: Vec<Candidate>, reasoner: &Reasoner) -> Vec<Candidat
 
 /// The share of `mentions` (compact) that one of a node's compact `forms` (name, aliases)
 /// contains.
-fn names_mentions(forms: &[String], mentions: &[String]) -> f32 {
+fn names_mentions(forms: &PackedStrs, mentions: &[String]) -> f32 {
     if mentions.is_empty() {
         return 0.0;
     }
@@ -833,8 +831,7 @@ fn explained_by(snapshot: &Snapshot, path: &Path, rest: &Terms<'_>) -> f32 {
     let mut named: Vec<&str> = path
         .steps
         .iter()
-        .flat_map(|step| snapshot.name_terms(step.to))
-        .map(String::as_str)
+        .flat_map(|step| snapshot.name_terms(step.to).iter())
         .filter(|term| rest.contains(term))
         .collect();
     named.sort_unstable();
@@ -1076,7 +1073,11 @@ mod tests {
             let node: Vec<String> = node.iter().map(|t| t.to_string()).collect();
             // The same count as a term-by-term lookup.
             let by_lookup = node.iter().filter(|t| terms.contains(t)).count();
-            assert_eq!(terms.shared_with(&node), expected, "{node:?}");
+            assert_eq!(
+                terms.shared_with(node.iter().map(String::as_str)),
+                expected,
+                "{node:?}"
+            );
             assert_eq!(by_lookup, expected, "{node:?}");
         };
         check(&[], 0);
@@ -1084,7 +1085,7 @@ mod tests {
         check(&["a", "battery", "cell", "hub", "z"], 2);
         check(&["battery", "hub", "warranty"], 3);
         check(&["aaa", "zzz"], 0);
-        assert_eq!(Terms::of(&[]).shared_with(&["hub".to_owned()]), 0);
+        assert_eq!(Terms::of(&[]).shared_with(["hub"].into_iter()), 0);
         for (x, y) in [
             ("a", "b"),
             ("hub", "hubs"),
