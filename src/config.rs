@@ -46,6 +46,10 @@ pub struct ServerSettings {
     pub import_limit: usize,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// Threads per HTTP worker that run answers, searches and writes. Answers are CPU work, so
+    /// threads beyond the cores add no throughput, only memory: more requests than threads wait
+    /// their turn.
+    pub blocking_threads: usize,
     /// API keys as `role:key` pairs (also read from `ANSWERGRAPH_KEYS`).
     pub keys: Vec<String>,
     /// Requests per second allowed per key (0: unlimited), with bursts of `rate_burst`.
@@ -114,6 +118,7 @@ impl Default for ServerSettings {
             json_limit: 64 * 1024,
             import_limit: 16 * 1024 * 1024,
             workers: 0,
+            blocking_threads: 8,
             keys: Vec::new(),
             rate_limit: 0.0,
             rate_burst: 50.0,

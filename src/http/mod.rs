@@ -163,6 +163,7 @@ async fn run(settings: Settings, keys: ApiKeys, report: Report) -> Result<(), Se
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }
+    server = server.worker_max_blocking_threads(settings.server.blocking_threads.max(1));
     let bind = settings.server.bind.clone();
     let server = server
         .bind(&bind)

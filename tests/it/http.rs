@@ -1367,6 +1367,49 @@ cors_origins = ["https://chat.example"]
 }
 
 #[test]
+fn answers_beyond_the_configured_threads_wait_their_turn_instead_of_adding_threads() {
+    // One HTTP worker with one thread for answers: sixteen chatbots asking at once are all
+    // answered, and the server does not grow a thread per waiting request.
+    let server = Server::start_with(
+        demo_data_dir(),
+        None,
+        &[
+            ("ANSWERGRAPH__SERVER__WORKERS", "1"),
+            ("ANSWERGRAPH__SERVER__BLOCKING_THREADS", "1"),
+        ],
+    );
+    let threads = || {
+        std::fs::read_dir(format!("/proc/{}/task", server.pid()))
+            .unwrap()
+            .count()
+    };
+    let question = json!({"question": "how much is the nova 7"});
+    server
+        .post("/v1/answer", Some(READER), &question)
+        .expect(200);
+    let before = threads();
+    std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..16)
+            .map(|_| {
+                scope.spawn(|| {
+                    server
+                        .post("/v1/answer", Some(READER), &question)
+                        .expect(200)
+                })
+            })
+            .collect();
+        for client in clients {
+            assert!(client.join().unwrap()["answer"]["node_id"].is_string());
+        }
+    });
+    assert!(
+        threads() <= before + 1,
+        "{before} threads before, {} after",
+        threads()
+    );
+}
+
+#[test]
 fn sigterm_finishes_in_flight_requests_then_flushes_and_exits() {
     let mut server = Server::start();
     let start = server.kb_version();
