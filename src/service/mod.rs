@@ -55,7 +55,7 @@ pub use snapshot::Snapshot;
 
 use embedding::QueryCache;
 use fusion::FusionConfig;
-use snapshot::{SnapshotParts, Vectors};
+use snapshot::{LinkerPlan, SnapshotParts, Vectors};
 
 /// A model being loaded (or given), with what is known of it before it is ready.
 struct PendingEmbedder {
@@ -255,6 +255,15 @@ impl KnowledgeBase {
             .map(|r| (Arc::new(r.node), r.meta))
             .unzip();
         phase("text index checked");
+        // The linker needs only the nodes: it is built while the vectors are read and the model
+        // loads.
+        let linker = match purpose {
+            Purpose::Answer => snapshot::start_linker(&nodes, &schema).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot start the linker build early");
+                LinkerPlan::UpFront
+            }),
+            Purpose::Write => LinkerPlan::OnFirstUse,
+        };
         let vectors_path = derived::path(&settings.data_dir);
         let stamp = derived::Stamp {
             store: store_id,
@@ -293,7 +302,7 @@ impl KnowledgeBase {
             vectors,
             dim: embedder.dim(),
             text: text.searcher(FieldBoosts::default()),
-            linker_up_front: purpose == Purpose::Answer,
+            linker,
         });
         phase("snapshot built");
         // Load the Chinese segmentation dictionary now rather than in the first question (a

@@ -144,14 +144,32 @@ pub struct SnapshotParts {
     pub vectors: Vectors,
     pub dim: usize,
     pub text: TextSearcher,
-    /// Build the entity linker now (on a second thread) rather than on first use.
-    pub linker_up_front: bool,
+    pub linker: LinkerPlan,
+}
+
+/// When a snapshot's entity linker is built.
+pub enum LinkerPlan {
+    /// On a second thread while the graph and vector indexes are assembled.
+    UpFront,
+    /// Already being built from the same nodes, in the same order ([`start_linker`]).
+    Started(std::thread::JoinHandle<Linker>),
+    /// On first use (a KB opened only to write may never need it).
+    OnFirstUse,
+}
+
+/// Starts building the entity linker of `nodes` (in snapshot slot order) on a thread of its
+/// own, so that start-up can read the vectors and load the model meanwhile.
+pub fn start_linker(nodes: &[Arc<Node>], schema: &Arc<Schema>) -> std::io::Result<LinkerPlan> {
+    let (nodes, schema) = (nodes.to_vec(), Arc::clone(schema));
+    std::thread::Builder::new()
+        .name("build-linker".into())
+        .spawn(move || build_linker(&nodes, &schema))
+        .map(LinkerPlan::Started)
 }
 
 impl Snapshot {
-    /// Builds every derived structure. The entity linker (the slowest part on large KBs) is
-    /// built on a second thread while the graph and vector indexes are assembled, or on first
-    /// use unless `linker_up_front`.
+    /// Builds every derived structure; the entity linker (the slowest part on large KBs) as
+    /// `linker` plans.
     pub fn build(parts: SnapshotParts) -> Snapshot {
         let SnapshotParts {
             kb_version,
@@ -161,12 +179,13 @@ impl Snapshot {
             vectors,
             dim,
             text,
-            linker_up_front,
+            linker,
         } = parts;
         let (nodes, metas): (Vec<Arc<Node>>, Vec<NodeMeta>) = nodes.into_iter().unzip();
         let (linker, (slots, graph, edge_extras, question_vectors, text_vectors)) =
             std::thread::scope(|scope| {
-                let linker = linker_up_front.then(|| scope.spawn(|| build_linker(&nodes, &schema)));
+                let building = matches!(linker, LinkerPlan::UpFront)
+                    .then(|| scope.spawn(|| build_linker(&nodes, &schema)));
                 let slots: HashMap<NodeId, u32> = nodes
                     .iter()
                     .enumerate()
@@ -181,8 +200,13 @@ impl Snapshot {
                     text_lists = text.centroids().map_or(0, |c| c.len()),
                     "vector indexes"
                 );
-                let linker = linker
-                    .map(|build| build.join().expect("the linker build does not panic"))
+                let built = match (building, linker) {
+                    (Some(build), _) => Some(build.join()),
+                    (None, LinkerPlan::Started(build)) => Some(build.join()),
+                    (None, _) => None,
+                };
+                let linker = built
+                    .map(|built| built.expect("the linker build does not panic"))
                     .map_or_else(OnceLock::new, OnceLock::from);
                 (linker, (slots, graph, edge_extras, questions, text))
             });

@@ -23,7 +23,7 @@ use crate::text::FieldBoosts;
 
 use super::derived_graph;
 use super::embedding::vectors_for;
-use super::snapshot::{NodeVectors, SnapshotParts, SnapshotView, Vectors};
+use super::snapshot::{LinkerPlan, NodeVectors, SnapshotParts, SnapshotView, Vectors};
 use super::{KnowledgeBase, Progress, Purpose, Result, ServiceError, Snapshot};
 
 /// What a write did.
@@ -351,7 +351,11 @@ impl KnowledgeBase {
             },
             dim: self.embedder.dim(),
             text: searcher,
-            linker_up_front: self.linker_up_front,
+            linker: if self.linker_up_front {
+                LinkerPlan::UpFront
+            } else {
+                LinkerPlan::OnFirstUse
+            },
         });
         self.current.store(Arc::new(next));
         outcome.kb_version = kb_version;
