@@ -216,9 +216,9 @@ impl KnowledgeBase {
         }
         // The question's other words, the graph walk and the candidates known without a vector
         // are worked out while the model embeds the question.
+        // The cells outlive the step that fills them, so the describer it builds can borrow.
         let depth = self.settings.search.leg_depth;
-        let rest_terms = OnceCell::new();
-        let mentions = super::understand::Linker::mention_texts(&normalized, &links);
+        let (rest_terms, mentions) = (OnceCell::new(), OnceCell::new());
         let mut described = None;
         let retrieval = self.retrieve(
             &snapshot,
@@ -246,7 +246,9 @@ impl KnowledgeBase {
                     snapshot: &snapshot,
                     anchors: &anchors,
                     rest_terms,
-                    mentions: &mentions,
+                    mentions: mentions.get_or_init(|| {
+                        super::understand::Linker::mention_texts(&normalized, &links)
+                    }),
                     cues: &cues,
                 };
                 described = Some((Describer::new(evidence, lexical, found), walk_ms, ms(stage)));
@@ -621,23 +623,17 @@ mod tests {
     #[test]
     fn an_answer_found_along_the_relation_asked_leads_the_next_turn() {
         let named = [anchor(1, 1.0, false)];
-        // "what replaced product 1" → product 2: "does that one …" asks about product 2.
-        let replacement = TurnAnswer {
-            slot: 2,
-            along_relation_asked: true,
-        };
-        assert_eq!(
-            turn_entities(&[link(1, 18)], &named, Some(replacement), kind_of),
-            [2, 1]
-        );
-        // An answer about what was named comes after it.
-        let about = TurnAnswer {
-            slot: 3,
-            along_relation_asked: false,
-        };
-        assert_eq!(
-            turn_entities(&[link(1, 18)], &named, Some(about), kind_of),
-            [1, 3]
-        );
+        // "what replaced product 1" → product 2: "does that one …" asks about product 2; an
+        // answer about what was named comes after it.
+        for (slot, along_relation_asked, turn) in [(2, true, [2, 1]), (3, false, [1, 3])] {
+            let answered = TurnAnswer {
+                slot,
+                along_relation_asked,
+            };
+            assert_eq!(
+                turn_entities(&[link(1, 18)], &named, Some(answered), kind_of),
+                turn
+            );
+        }
     }
 }
