@@ -102,6 +102,10 @@ features! {
     /// named ("the warranty on the bulbs that need the h2 hub"), the answer is usually close to
     /// one of them even when the path covering every cue is long.
     path_shortest_hops,
+    /// Share of the question's other named entities the best path passes through (or ends
+    /// at): "the warranty on the bulbs that need the h2 hub" is answered by the path from the hub
+    /// through the bulbs, not by one from the hub through some other product.
+    path_through_named,
 }
 
 pub const F: usize = FEATURES.len();
@@ -132,7 +136,7 @@ impl Default for Reasoner {
 
 const DEFAULT_WEIGHTS: [f32; F] = [
     5.089, 1.297, 0.997, 1.542, 4.195, -0.436, 4.459, -2.858, 1.098, -1.098, 0.634, 1.333, 1.010,
-    2.169, 0.143, 3.018, 0.681, 2.238, 1.775, 0.418, -3.261, -0.046, 1.598, -1.516, -1.401,
+    2.169, 0.143, 3.018, 0.681, 2.238, 1.775, 0.418, -3.261, -0.046, 1.598, -1.516, -1.401, 2.0,
 ];
 const DEFAULT_CALIBRATION: [f32; CALIBRATION] = [0.167, 0.758, -1.326, 5.953, 6.179, 9.147, -7.514];
 /// Inputs of the confidence calibration.
@@ -329,11 +333,13 @@ const LEG_CANDIDATES: usize = 30;
 /// Factor for a step along a relation the question does not mention (beam ordering only).
 const UNCUED_STEP: f32 = 0.5;
 
-/// What ranks one path to a node above another: cued relations covered, ending on a cued
-/// step, fewer uncued steps, fewer hops, a stronger anchor.
+/// What ranks one path to a node above another: cued relations covered, other named entities
+/// passed through, ending on a cued step, fewer uncued steps, fewer hops, a stronger anchor.
 #[derive(Debug, Clone, Copy)]
 struct RankKey {
     covered: usize,
+    /// Other named entities the path passes through or ends at.
+    through: usize,
     last_cued: bool,
     uncued: usize,
     hops: usize,
@@ -342,6 +348,7 @@ struct RankKey {
 
 /// A [`RankKey`] in comparable form: greater ranks higher.
 type Rank = (
+    usize,
     usize,
     bool,
     std::cmp::Reverse<usize>,
@@ -353,6 +360,7 @@ impl RankKey {
     fn rank(&self) -> Rank {
         (
             self.covered,
+            self.through,
             self.last_cued,
             std::cmp::Reverse(self.uncued),
             std::cmp::Reverse(self.hops),
@@ -397,6 +405,11 @@ pub fn walk(
     let mut paths: FxHashMap<u32, PathSummary> = FxHashMap::default();
     let mut reached_from: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
     let mut shortest: FxHashMap<u32, usize> = FxHashMap::default();
+    let named: FxHashSet<u32> = anchors
+        .iter()
+        .filter(|a| !a.from_context)
+        .map(|a| a.slot)
+        .collect();
     for anchor in anchors.iter().take(MAX_ANCHORS) {
         // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
         // names echo the question): many paths into one hub cannot crowd out the rest.
@@ -425,7 +438,8 @@ pub fn walk(
                     } else {
                         UNCUED_STEP
                     };
-                    let relevance = 1.0 + name_match(step.to);
+                    let joins = f32::from(u8::from(named.contains(&step.to)));
+                    let relevance = 1.0 + name_match(step.to) + joins;
                     let score = weight * factor * step.weight.clamp(0.1, 1.0) * relevance;
                     match next.entry(step.to) {
                         Entry::Occupied(mut best) if score > best.get().0 => {
@@ -463,8 +477,13 @@ pub fn walk(
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
                 *hops = (*hops).min(path.hops());
+                let through = steps
+                    .iter()
+                    .filter(|s| s.to != anchor.slot && named.contains(&s.to))
+                    .count();
                 let key = RankKey {
                     covered,
+                    through,
                     last_cued: !steps.is_empty() && answers_cue(steps.len() - 1),
                     uncued: (0..steps.len()).filter(|&i| !answers_cue(i)).count(),
                     hops: path.hops(),
@@ -752,6 +771,10 @@ impl<'a> Describer<'a> {
                 .map_or(0.0, |a| a.len() as f32 / walked);
             f.path_explains_rest_of_question = summary.explained;
             f.path_hops = summary.path.hops() as f32 / 3.0;
+            let others = self.named.values().filter(|a| !a.from_context).count();
+            if others > 1 {
+                f.path_through_named = summary.key.through as f32 / (others - 1) as f32;
+            }
             f.path_shortest_hops = self
                 .walk
                 .shortest
@@ -760,7 +783,11 @@ impl<'a> Describer<'a> {
             // Complete: every asked relation walked, ending where the question points — along
             // an asked relation, or at the kind asked for ("what warranty does the hub the c3
             // needs have" ends with an uncued step into a warranty).
-            let complete = relational
+            // Asking for a kind without a relation cue ("the return policy on the voltgo 30w",
+            // "which plan adds threat protection to my x300") asks along whatever relations lead
+            // there: a path to the kind asked for is as complete as the question says.
+            let kind_led = cued.is_empty() && !kinds.is_empty() && summary.path.hops() > 0;
+            let complete = (relational || kind_led)
                 && summary.key.covered == cued.len()
                 && if kinds.is_empty() {
                     summary.key.last_cued
