@@ -614,6 +614,9 @@ pub struct Describer<'a> {
     attributes: Vec<&'a str>,
     /// A relation cue with something to walk from: a question the graph may answer.
     relational: bool,
+    /// A kind asked for, no relation cue, something to walk from ("which plan adds threat
+    /// protection to my x300"): the question asks along whatever relations lead to that kind.
+    kind_led: bool,
     named: FxHashMap<u32, &'a Anchor>,
     lexical: FxHashMap<u32, (usize, f32)>,
     lexical_top: f32,
@@ -631,12 +634,14 @@ impl<'a> Describer<'a> {
         // A relation cue with nothing to walk from ("need to wire money…", no entity named) asks
         // nothing the graph can answer: the question is judged like any other.
         let relational = !cued.is_empty() && !evidence.anchors.is_empty();
+        let kind_led = cued.is_empty() && !cues.kinds.is_empty() && !evidence.anchors.is_empty();
         let mut describer = Describer {
             rest: Terms::of(evidence.rest_terms),
             cued,
             kinds: cues.kinds.iter().map(|(k, _)| k.as_str()).collect(),
             attributes: cues.attributes.iter().map(|(a, _)| a.as_str()).collect(),
             relational,
+            kind_led,
             named: evidence.anchors.iter().map(|a| (a.slot, a)).collect(),
             lexical: ranks(lexical),
             lexical_top: lexical.first().map_or(1.0, |h| h.1.max(1e-6)),
@@ -707,7 +712,9 @@ impl<'a> Describer<'a> {
     fn describe(&mut self, slot: u32) -> Candidate {
         let snapshot = self.evidence.snapshot;
         let node = snapshot.node_at(slot);
-        let (relational, kinds, cued) = (self.relational, &self.kinds, &self.cued);
+        let (relational, kind_led) = (self.relational, self.kind_led);
+        let (kinds, cued) = (&self.kinds, &self.cued);
+        let of_kind_asked = kinds.contains(node.kind.as_str());
         let rest = &self.rest;
         let mut name_match =
             |slot: u32| name_share(snapshot, rest, &mut self.walk.name_matches, slot);
@@ -740,12 +747,18 @@ impl<'a> Describer<'a> {
             },
             // What the conversation is about is no more the answer to a relational
             // follow-up ("what's the replacement for it") than a named entity is.
-            named_in_relational_question: if relational { direct.max(context) } else { 0.0 },
+            // Nor is a named entity of another kind than the one asked for ("is there a
+            // subscription that adds threat protection to my x300").
+            named_in_relational_question: if relational || (kind_led && !of_kind_asked) {
+                direct.max(context)
+            } else {
+                0.0
+            },
             kind_asked: f32::from(u8::from(
-                !kinds.is_empty() && kinds.contains(node.kind.as_str()),
+                !kinds.is_empty() && of_kind_asked,
             )),
             kind_not_asked: f32::from(u8::from(
-                !kinds.is_empty() && !kinds.contains(node.kind.as_str()),
+                !kinds.is_empty() && !of_kind_asked,
             )),
             name_matches_rest_of_question: name_match(slot),
             names_what_the_question_names: names_mentions(
@@ -786,13 +799,12 @@ impl<'a> Describer<'a> {
             // Asking for a kind without a relation cue ("the return policy on the voltgo 30w",
             // "which plan adds threat protection to my x300") asks along whatever relations lead
             // there: a path to the kind asked for is as complete as the question says.
-            let kind_led = cued.is_empty() && !kinds.is_empty() && summary.path.hops() > 0;
-            let complete = (relational || kind_led)
+            let complete = (relational || (kind_led && summary.path.hops() > 0))
                 && summary.key.covered == cued.len()
                 && if kinds.is_empty() {
                     summary.key.last_cued
                 } else {
-                    kinds.contains(node.kind.as_str())
+                    of_kind_asked
                 };
             if complete {
                 f.complete_graph_answer = 0.5 + 0.5 * summary.explained;
