@@ -699,6 +699,7 @@ impl Linker {
         // Cues with their character spans.
         let mut relations: Vec<(RelId, usize, usize)> = Vec::new();
         let mut kinds: Vec<(String, usize, usize)> = Vec::new();
+        let mut attributes: Vec<(String, usize, usize)> = Vec::new();
         // Phrases of attributes a mentioned node holds.
         let mut held_attribute_spans: Vec<(usize, usize)> = Vec::new();
         let text = cue_text(normalized);
@@ -727,7 +728,7 @@ impl Linker {
                     CueTarget::Relation(rel) => relations.push((*rel, start, end)),
                     CueTarget::Kind(kind) => kinds.push((kind.clone(), start, end)),
                     CueTarget::Attribute(key) => {
-                        cues.attributes.push((key.clone(), start));
+                        attributes.push((key.clone(), start, end));
                         if held(key) {
                             held_attribute_spans.push((start, end));
                         }
@@ -771,6 +772,13 @@ impl Linker {
                 .retain(|(_, start, end)| !asked.iter().any(|(_, s, e)| (s, e) == (start, end)));
             kinds = asked;
         }
+        // A word that names the kind asked for names a thing, not a value: "what about its
+        // warranty" asks for a warranty policy, not for every attribute about warranties.
+        attributes.retain(|(_, start, end)| !kinds.iter().any(|(_, s, e)| (s, e) == (start, end)));
+        cues.attributes = attributes
+            .into_iter()
+            .map(|(key, start, _)| (key, start))
+            .collect();
         cues.relations = relations
             .into_iter()
             .map(|(r, start, _)| (r, start))
