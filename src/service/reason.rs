@@ -754,12 +754,8 @@ impl<'a> Describer<'a> {
             } else {
                 0.0
             },
-            kind_asked: f32::from(u8::from(
-                !kinds.is_empty() && of_kind_asked,
-            )),
-            kind_not_asked: f32::from(u8::from(
-                !kinds.is_empty() && !of_kind_asked,
-            )),
+            kind_asked: f32::from(u8::from(!kinds.is_empty() && of_kind_asked)),
+            kind_not_asked: f32::from(u8::from(!kinds.is_empty() && !of_kind_asked)),
             name_matches_rest_of_question: name_match(slot),
             names_what_the_question_names: names_mentions(
                 snapshot.compact_forms(slot),

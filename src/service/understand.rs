@@ -1155,6 +1155,22 @@ mod tests {
     }
 
     #[test]
+    fn a_word_naming_the_kind_asked_for_asks_for_no_attribute() {
+        let (linker, _) = linker_of(
+            r#"{"id":"policy/repair","kind":"policy","name":"Repair service","attrs":{"repair_warranty_days":90}}
+{"id":"policy/warranty","kind":"policy","name":"Two-year warranty","attrs":{"warranty_months":24}}"#,
+            "kinds:\n  - name: policy\n    phrases: {en: [warranty]}\nattributes:\n  repair_warranty_days: {en: [warranty]}\n  warranty_months: {en: [\"how long is the warranty\"]}\n",
+        );
+        let cues = linker.cues(&normalize("what about its warranty"));
+        assert_eq!(cues.kinds, [("policy".to_string(), 15)]);
+        assert!(cues.attributes.is_empty(), "{cues:?}");
+        // A longer attribute phrase around the kind's word still asks for the attribute.
+        let cues = linker.cues(&normalize("how long is the warranty"));
+        let keys: Vec<&str> = cues.attributes.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["warranty_months"], "{cues:?}");
+    }
+
+    #[test]
     fn a_kind_word_inside_a_mention_counts_only_for_a_node_of_that_kind() {
         let (linker, nodes) = linker_of(
             r#"{"id":"policy/r30","kind":"policy","name":"30-Day Return Policy","aliases":["return window"]}

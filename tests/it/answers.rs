@@ -334,6 +334,103 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
     assert_eq!(out_of_scope["handoff"]["recommended"], true);
 }
 
+/// A home-appliance KB where answers lie along paths the question only half names.
+fn appliance_kb(dir: &Path) {
+    write_kb(
+        dir,
+        r#"kinds:
+  - name: appliance
+    phrases: {en: ["appliance", "machine"]}
+  - name: accessory
+    phrases: {en: ["accessory", "part"]}
+  - category
+  - feature
+  - name: policy
+    phrases: {en: ["policy", "warranty", "guarantee"]}
+  - name: plan
+    phrases: {en: ["plan", "subscription"]}
+relations:
+  - name: fits
+    from: [accessory]
+    to: [appliance]
+    inverse: fitted_by
+    phrases: {en: ["fits", "fit", "goes with"]}
+  - name: belongs_to
+    from: [appliance, accessory]
+    to: [category]
+    inverse: has_item
+  - name: covered_by
+    from: [category]
+    to: [policy]
+    inverse: covers
+    phrases: {en: ["warranty on", "covered by"]}
+  - name: has_feature
+    from: [appliance]
+    to: [feature]
+    inverse: feature_of
+  - name: includes
+    from: [plan]
+    to: [feature]
+    inverse: included_in
+    phrases: {en: ["includes"]}
+"#,
+        &[
+            r#"{"id": "appliance/aq7", "kind": "appliance", "name": "AQ7 Air Purifier", "aliases": ["AQ7"], "text": "A quiet air purifier for rooms up to 40 square metres."}"#,
+            r#"{"id": "accessory/hepa-f1", "kind": "accessory", "name": "HEPA Filter F1", "text": "Replacement filter for the AQ7; change it every six months."}"#,
+            r#"{"id": "accessory/remote-r1", "kind": "accessory", "name": "Remote R1", "text": "Infrared remote control for purifiers."}"#,
+            r#"{"id": "category/filters", "kind": "category", "name": "Filters", "aliases": ["filter"], "text": "Replacement filters."}"#,
+            r#"{"id": "category/remotes", "kind": "category", "name": "Remotes", "text": "Remote controls."}"#,
+            r#"{"id": "category/purifiers", "kind": "category", "name": "Air purifiers", "text": "Purifiers for the home."}"#,
+            r#"{"id": "policy/warranty-6m", "kind": "policy", "name": "Six-month consumables warranty", "text": "Consumables are guaranteed for six months from purchase."}"#,
+            r#"{"id": "policy/warranty-1y", "kind": "policy", "name": "One-year accessory warranty", "text": "Accessories such as remotes are covered for one year."}"#,
+            r#"{"id": "policy/warranty-2y", "kind": "policy", "name": "Two-year appliance warranty", "text": "Appliances are covered for two years."}"#,
+            r#"{"id": "policy/repair-service", "kind": "policy", "name": "Out-of-warranty repair service", "text": "Repairs after the warranty, with 90 days of warranty on the repair.", "attrs": {"repair_warranty_days": 90}}"#,
+            r#"{"id": "feature/air-quality-alerts", "kind": "feature", "name": "Air quality alerts", "text": "Notifications when the air gets worse."}"#,
+            r#"{"id": "plan/care-basic", "kind": "plan", "name": "Care Basic", "text": "Care Basic sends filter reminders."}"#,
+            r#"{"id": "plan/care-plus", "kind": "plan", "name": "Care Plus", "text": "Care Plus adds air quality alerts to your purifier, with filter reminders and priority support."}"#,
+        ],
+        &[
+            r#"{"from":"accessory/hepa-f1","rel":"fits","to":"appliance/aq7"}"#,
+            r#"{"from":"accessory/remote-r1","rel":"fits","to":"appliance/aq7"}"#,
+            r#"{"from":"accessory/hepa-f1","rel":"belongs_to","to":"category/filters"}"#,
+            r#"{"from":"accessory/remote-r1","rel":"belongs_to","to":"category/remotes"}"#,
+            r#"{"from":"appliance/aq7","rel":"belongs_to","to":"category/purifiers"}"#,
+            r#"{"from":"category/filters","rel":"covered_by","to":"policy/warranty-6m"}"#,
+            r#"{"from":"category/remotes","rel":"covered_by","to":"policy/warranty-1y"}"#,
+            r#"{"from":"category/purifiers","rel":"covered_by","to":"policy/warranty-2y"}"#,
+            r#"{"from":"category/purifiers","rel":"covered_by","to":"policy/repair-service"}"#,
+            r#"{"from":"appliance/aq7","rel":"has_feature","to":"feature/air-quality-alerts"}"#,
+            r#"{"from":"plan/care-plus","rel":"includes","to":"feature/air-quality-alerts"}"#,
+        ],
+    );
+}
+
+#[test]
+fn paths_join_what_a_question_names_and_end_at_the_kind_it_asks_for() {
+    let kb = temp();
+    appliance_kb(kb.path());
+    let data = temp();
+    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
+    for (question, expected) in [
+        // Two things named: the answer lies on the path from one through the other (the filters
+        // that fit the AQ7), not on a path from the AQ7 through another accessory.
+        (
+            "what warranty do the filters that fit the aq7 have",
+            "policy/warranty-6m",
+        ),
+        // A kind asked for and no relation named: the walk to a policy answers, not the remote.
+        ("the remote r1, what guarantee", "policy/warranty-1y"),
+        ("remote r1 guarantee", "policy/warranty-1y"),
+    ] {
+        let response = ask(data.path(), question);
+        assert_eq!(
+            answer_id(&response),
+            Some(expected),
+            "{question}: {response}"
+        );
+    }
+}
+
 #[test]
 fn eval_and_tune_work_on_a_second_kb() {
     let data = isp_data_dir();
