@@ -619,6 +619,8 @@ pub struct Describer<'a> {
     /// protection to my x300"): the question asks along whatever relations lead to that kind.
     kind_led: bool,
     named: FxHashMap<u32, &'a Anchor>,
+    /// Anchors the question itself names (not the conversation's).
+    named_directly: usize,
     lexical: FxHashMap<u32, (usize, f32)>,
     lexical_top: f32,
     walk: Walk,
@@ -644,6 +646,7 @@ impl<'a> Describer<'a> {
             relational,
             kind_led,
             named: evidence.anchors.iter().map(|a| (a.slot, a)).collect(),
+            named_directly: evidence.anchors.iter().filter(|a| !a.from_context).count(),
             lexical: ranks(lexical),
             lexical_top: lexical.first().map_or(1.0, |h| h.1.max(1e-6)),
             walk,
@@ -781,9 +784,9 @@ impl<'a> Describer<'a> {
                 .map_or(0.0, |a| a.len() as f32 / walked);
             f.path_explains_rest_of_question = summary.explained;
             f.path_hops = summary.path.hops() as f32 / 3.0;
-            let others = self.named.values().filter(|a| !a.from_context).count();
-            if others > 1 {
-                f.path_through_named = summary.key.through as f32 / (others - 1) as f32;
+            if self.named_directly > 1 {
+                f.path_through_named =
+                    summary.key.through as f32 / (self.named_directly - 1) as f32;
             }
             f.path_shortest_hops = self
                 .walk
