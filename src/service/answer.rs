@@ -477,7 +477,7 @@ impl KnowledgeBase {
                 .collect(),
             degraded: response.degraded,
         };
-        Ok(self.store.put_query(&record)?)
+        self.query_log.add(record)
     }
 }
 
