@@ -214,6 +214,14 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+impl From<super::pool::Failed> for ApiError {
+    fn from(_: super::pool::Failed) -> Self {
+        // The call panicked (its message is already on stderr) or the server is stopping.
+        tracing::error!("a request's call failed");
+        ApiError::Internal
+    }
+}
+
 impl From<BlockingError> for ApiError {
     fn from(_: BlockingError) -> Self {
         // The closure panicked (its message is already on stderr) or the pool is shutting down.

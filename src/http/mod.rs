@@ -33,6 +33,7 @@ mod metrics;
 mod nodes;
 mod openapi;
 mod ops;
+mod pool;
 mod search;
 mod security;
 mod state;
@@ -125,7 +126,14 @@ pub fn serve(
 type Report = Arc<dyn Fn(ServerEvent) + Send + Sync>;
 
 async fn run(settings: Settings, keys: ApiKeys, report: Report) -> Result<(), ServeError> {
-    let slot = web::Data::new(KbSlot::default());
+    // `server.blocking_threads` per worker, as many workers as cores unless configured.
+    let workers = match settings.server.workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let slot = web::Data::new(KbSlot::new(
+        settings.server.blocking_threads.max(1) * workers,
+    ));
     let keys = web::Data::new(keys);
     let metrics = web::Data::new(Metrics::new());
     let cors = web::Data::new(Cors {
@@ -493,7 +501,7 @@ mod tests {
         .unwrap();
         let app = test::init_service(
             App::new()
-                .app_data(web::Data::new(KbSlot::default()))
+                .app_data(web::Data::new(KbSlot::new(1)))
                 .app_data(web::Data::new(keys))
                 .app_data(web::Data::new(Metrics::new()))
                 .configure(config),

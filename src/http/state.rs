@@ -1,6 +1,7 @@
 //! What handlers share: the knowledge base once it has loaded (the [`Kb`] extractor) and the body
-//! limits. Every service call goes through [`Kb::run`], which runs it on the blocking pool so
-//! that sled scans, tantivy searches and ONNX inference never stall the async workers.
+//! limits. Every service call goes through [`Kb::run`], which runs it on the request threads
+//! ([`Pool`]) so that sled scans, tantivy searches and ONNX inference never stall the async
+//! workers.
 
 use std::future::{ready, Ready};
 use std::sync::{Arc, OnceLock};
@@ -11,24 +12,39 @@ use actix_web::{web, FromRequest, HttpRequest};
 use crate::service::{self, KnowledgeBase};
 
 use super::error::ApiError;
+use super::pool::Pool;
 
-/// The knowledge base, empty until it has finished loading.
-#[derive(Default)]
-pub struct KbSlot(OnceLock<Arc<KnowledgeBase>>);
+/// The knowledge base, empty until it has finished loading, and the threads that run calls on
+/// it.
+pub struct KbSlot {
+    kb: OnceLock<Arc<KnowledgeBase>>,
+    pool: Arc<Pool>,
+}
 
 impl KbSlot {
+    /// An empty slot whose calls run on at most `threads` threads.
+    pub fn new(threads: usize) -> KbSlot {
+        KbSlot {
+            kb: OnceLock::new(),
+            pool: Arc::new(Pool::new(threads)),
+        }
+    }
+
     pub fn get(&self) -> Option<&Arc<KnowledgeBase>> {
-        self.0.get()
+        self.kb.get()
     }
 
     /// Publishes the loaded KB; later calls are ignored.
     pub fn set(&self, kb: Arc<KnowledgeBase>) {
-        let _ = self.0.set(kb);
+        let _ = self.kb.set(kb);
     }
 }
 
 /// The loaded knowledge base; extracting it fails with 503 `not_ready` while it loads.
-pub struct Kb(Arc<KnowledgeBase>);
+pub struct Kb {
+    kb: Arc<KnowledgeBase>,
+    pool: Arc<Pool>,
+}
 
 impl FromRequest for Kb {
     type Error = ApiError;
@@ -37,21 +53,26 @@ impl FromRequest for Kb {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let kb = request
             .app_data::<web::Data<KbSlot>>()
-            .and_then(|slot| slot.get())
-            .map(|kb| Kb(Arc::clone(kb)))
+            .and_then(|slot| {
+                slot.get().map(|kb| Kb {
+                    kb: Arc::clone(kb),
+                    pool: Arc::clone(&slot.pool),
+                })
+            })
             .ok_or(ApiError::NotReady(None));
         ready(kb)
     }
 }
 
 impl Kb {
-    /// Runs one service call on the blocking pool and maps its error.
+    /// Runs one service call on the request threads ([`Pool`]) and maps its error.
     pub async fn run<T, F>(self, call: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&KnowledgeBase) -> service::Result<T> + Send + 'static,
     {
-        Ok(web::block(move || call(&self.0)).await??)
+        let kb = self.kb;
+        Ok(self.pool.run(move || call(&kb)).await??)
     }
 }
 

@@ -178,6 +178,7 @@ impl KnowledgeBase {
     fn log_between(&self, since: i64, until: i64) -> Result<LogWindow> {
         // Query ids begin with the time in 12 hex digits, so the window is a range scan.
         let from_id = format!("{:012x}", since.max(0));
+        self.query_log.flush()?;
         let queries: Vec<QueryRecord> = self
             .store
             .queries_from(&from_id)?

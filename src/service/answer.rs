@@ -16,7 +16,7 @@ use super::reason::{
     anchors, names_something, rank, sigmoid, walk, Anchor, Candidate, Describer, Evidence,
     QuestionSignals, Source, FEATURES,
 };
-use super::understand::{detect_lang, normalize};
+use super::understand::{detect_lang, normalize, Cues, QuestionLang};
 use super::{privacy, KnowledgeBase, Result, Snapshot};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -192,30 +192,50 @@ impl KnowledgeBase {
             .unwrap_or_default();
 
         let mut timings = BTreeMap::new();
-        let stage = Instant::now();
-        let normalized = normalize(question);
-        let lang = detect_lang(&normalized);
-        let links = snapshot.linker().link(&normalized);
-        let cues = snapshot.linker().cues_outside(
-            &normalized,
-            &links,
-            &|slot, kind| snapshot.node_at(slot).kind.as_str() == kind,
-            &|slot, key| snapshot.node_at(slot).attrs.contains_key(key),
-        );
         let kb_settings = self.kb_settings();
         let reasoner = kb_settings.reasoner.clone().unwrap_or_default();
-        let anchors = anchors(&links, &context, &cues);
-        timings.insert("understand", ms(stage));
-
-        // A follow-up that names nothing is retrieved together with what it refers back to.
+        let understand = || {
+            let stage = Instant::now();
+            let normalized = normalize(question);
+            let lang = detect_lang(&normalized);
+            let links = snapshot.linker().link(&normalized);
+            let cues = snapshot.linker().cues_outside(
+                &normalized,
+                &links,
+                &|slot, kind| snapshot.node_at(slot).kind.as_str() == kind,
+                &|slot, key| snapshot.node_at(slot).attrs.contains_key(key),
+            );
+            let anchors = anchors(&links, &context, &cues);
+            Understood {
+                normalized,
+                lang,
+                links,
+                cues,
+                anchors,
+                took_ms: ms(stage),
+            }
+        };
+        // Without a conversation the question is retrieved as it is, so the model starts on it
+        // before the question is understood (understanding is done while it embeds). A follow-up
+        // that names nothing is retrieved together with what it refers back to, which takes
+        // understanding it first.
+        let understood = OnceCell::new();
         let mut query_text = question.to_owned();
-        if let Some(anchor) = anchors.iter().find(|a| a.from_context) {
-            if !names_something(&links, &cues) {
-                query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
+        if !context.is_empty() {
+            let Understood {
+                links,
+                cues,
+                anchors,
+                ..
+            } = understood.get_or_init(understand);
+            if let Some(anchor) = anchors.iter().find(|a| a.from_context) {
+                if !names_something(links, cues) {
+                    query_text = format!("{question} {}", snapshot.node_at(anchor.slot).name);
+                }
             }
         }
-        // The question's other words, the graph walk and the candidates known without a vector
-        // are worked out while the model embeds the question.
+        // Understanding (unless done above), the question's other words, the graph walk and the
+        // candidates known without a vector are worked out while the model embeds the question.
         // The cells outlive the step that fills them, so the describer it builds can borrow.
         let depth = self.settings.search.leg_depth;
         let (rest_terms, mentions) = (OnceCell::new(), OnceCell::new());
@@ -227,16 +247,23 @@ impl KnowledgeBase {
             &TextFilter::default(),
             depth,
             |lexical| {
+                let Understood {
+                    normalized,
+                    links,
+                    cues,
+                    anchors,
+                    ..
+                } = understood.get_or_init(understand);
                 let stage = Instant::now();
                 let rest_terms = rest_terms.get_or_init(|| {
                     snapshot
                         .text
-                        .word_terms(&outside_mentions(&normalized, &links))
+                        .word_terms(&outside_mentions(normalized, links))
                 });
                 let found = walk(
                     &snapshot,
-                    &anchors,
-                    &cues,
+                    anchors,
+                    cues,
                     rest_terms,
                     self.settings.answer.max_hops,
                 );
@@ -244,16 +271,26 @@ impl KnowledgeBase {
                 let stage = Instant::now();
                 let evidence = Evidence {
                     snapshot: &snapshot,
-                    anchors: &anchors,
+                    anchors,
                     rest_terms,
                     mentions: mentions.get_or_init(|| {
-                        super::understand::Linker::mention_texts(&normalized, &links)
+                        super::understand::Linker::mention_texts(normalized, links)
                     }),
-                    cues: &cues,
+                    cues,
                 };
                 described = Some((Describer::new(evidence, lexical, found), walk_ms, ms(stage)));
             },
         )?;
+        let Understood {
+            normalized,
+            lang,
+            links,
+            cues,
+            anchors,
+            took_ms: understand_ms,
+        } = understood.get().expect("retrieval understood the question");
+        let lang = *lang;
+        timings.insert("understand", *understand_ms);
         let (describer, walk_ms, described_ms) = described.expect("retrieval runs the walk");
         let rest_terms = rest_terms.get().expect("the walk analysed the other words");
         timings.insert("walk", walk_ms);
@@ -290,7 +327,7 @@ impl KnowledgeBase {
         let confident = confidence >= threshold && !ranked.is_empty();
         let failed_streak = session.as_ref().map_or(0, |s| s.failed_streak);
         let handoff = decide(
-            &cues,
+            cues,
             question,
             confident,
             failed_streak,
@@ -332,7 +369,7 @@ impl KnowledgeBase {
                 slot: c.slot,
                 along_relation_asked: c.features.complete_graph_answer > 0.0,
             });
-            let entities: Vec<String> = turn_entities(&links, &anchors, answered, |slot| {
+            let entities: Vec<String> = turn_entities(links, anchors, answered, |slot| {
                 snapshot.node_at(slot).kind.as_str()
             })
             .into_iter()
@@ -440,7 +477,7 @@ impl KnowledgeBase {
                 .collect(),
             degraded: response.degraded,
         };
-        Ok(self.store.put_query(&record)?)
+        self.query_log.add(record)
     }
 }
 
@@ -453,6 +490,17 @@ fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> Stri
         chars[link.start.min(len)..link.end.min(len)].fill(' ');
     }
     chars.into_iter().collect()
+}
+
+/// How a question was understood: its normal form, language, entity mentions, cues and the
+/// entities it is anchored on.
+struct Understood {
+    normalized: String,
+    lang: QuestionLang,
+    links: Vec<super::understand::Link>,
+    cues: Cues,
+    anchors: Vec<Anchor>,
+    took_ms: f64,
 }
 
 /// A turn's answer, as the conversation remembers it.

@@ -166,6 +166,7 @@ impl KnowledgeBase {
     /// [`Admin::backup`].
     pub fn backup(&self, out: &Path) -> Result<BackupSummary> {
         let _writer = self.write_lock.lock();
+        self.query_log.flush()?;
         backup(&self.store, out)
     }
 
@@ -181,6 +182,7 @@ impl KnowledgeBase {
         let mut file = tempfile::tempfile_in(dir).map_err(write_err)?;
         let info = {
             let _writer = self.write_lock.lock();
+            self.query_log.flush()?;
             let mut writer = BufWriter::new(&mut file);
             let info = self.store.write_backup(&mut writer).map_err(|e| match e {
                 BackupError::Store(e) => e.into(),

@@ -52,6 +52,7 @@ impl KnowledgeBase {
                 ));
             }
         }
+        self.query_log.flush()?;
         if request.query_id.is_empty() || self.store.query(&request.query_id)?.is_none() {
             return Err(ServiceError::not_found(format!(
                 "query `{}`",

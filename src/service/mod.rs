@@ -28,6 +28,7 @@ pub mod fusion;
 mod handoff;
 mod privacy;
 pub mod progress;
+mod query_log;
 pub mod reads;
 pub mod reason;
 pub mod search;
@@ -84,6 +85,8 @@ pub struct KnowledgeBase {
     kb_settings: ArcSwap<KbSettings>,
     write_lock: Mutex<()>,
     query_cache: QueryCache,
+    /// Writes answers' query records off the answering thread.
+    query_log: query_log::QueryLog,
     sessions: sessions::Sessions,
     /// Whether snapshots are built ready to answer (entity linker included) or build the linker
     /// on first use, for a process that only writes.
@@ -312,6 +315,7 @@ impl KnowledgeBase {
         }
         let kb = KnowledgeBase {
             query_cache: QueryCache::new(settings.models.query_cache_entries),
+            query_log: query_log::QueryLog::start(store.clone()),
             sessions,
             settings: settings.clone(),
             store,
@@ -398,8 +402,9 @@ impl KnowledgeBase {
         self.embedder.as_ref()
     }
 
-    /// Flushes the store; called on shutdown.
+    /// Writes the query log's pending records and flushes the store; called on shutdown.
     pub fn flush(&self) -> Result<()> {
+        self.query_log.flush()?;
         Ok(self.store.flush()?)
     }
 }

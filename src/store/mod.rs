@@ -100,6 +100,8 @@ pub struct Provenance {
     pub source: String,
 }
 
+/// Cloning is cheap: the clones share the open database.
+#[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     kb: sled::Tree,
