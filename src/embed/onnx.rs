@@ -1,10 +1,9 @@
 //! The ONNX implementation of [`Embedder`]: a pool of worker threads, each owning one session.
 
-use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -18,6 +17,7 @@ use super::manifest::{InputStyle, ModelFiles, ModelManifest, Pooling};
 use super::unigram::PackedTokenizer;
 use super::weights::{shared_weights, SharedWeight};
 use super::{normalize, EmbedError, Embedder, PendingEmbedding, Then, WorkerReply};
+use crate::sync::{IdleFirstQueue, Pushed};
 
 /// Texts embedded in one model run. A question is a job of one text; an import sends batches.
 struct Job {
@@ -35,79 +35,12 @@ const BATCH_CHARS: usize = 2048;
 
 pub struct OnnxEmbedder {
     manifest: ModelManifest,
-    queue: Arc<Queue>,
+    /// The worker that went idle last takes the next job, so a lone client keeps meeting the
+    /// same session, its weights and scratch memory still in the CPU's caches (handing jobs round
+    /// the workers in turn made a question's embedding ≈ 20% slower on the demo).
+    queue: Arc<IdleFirstQueue<Job>>,
     workers: Vec<JoinHandle<()>>,
     runs: Arc<AtomicU64>,
-}
-
-/// The jobs waiting for a worker and the workers waiting for a job. The worker that went idle
-/// last takes the next job, so a lone client keeps meeting the same session, its weights and
-/// scratch memory still in the CPU's caches (handing jobs round the workers in turn made a
-/// question's embedding ≈ 20% slower on the demo).
-struct Queue {
-    state: Mutex<QueueState>,
-    /// One per worker: only the worker chosen for a job is woken.
-    wake: Vec<Condvar>,
-}
-
-struct QueueState {
-    jobs: VecDeque<Job>,
-    /// Idle workers, the most recently idle last.
-    idle: Vec<usize>,
-    open: bool,
-}
-
-impl Queue {
-    fn new(workers: usize) -> Queue {
-        Queue {
-            state: Mutex::new(QueueState {
-                jobs: VecDeque::new(),
-                idle: Vec::new(),
-                open: true,
-            }),
-            wake: (0..workers).map(|_| Condvar::new()).collect(),
-        }
-    }
-
-    fn push(&self, job: Job) -> Result<(), EmbedError> {
-        let mut state = self.state.lock().map_err(|_| EmbedError::Stopped)?;
-        if !state.open {
-            return Err(EmbedError::Stopped);
-        }
-        state.jobs.push_back(job);
-        if let Some(worker) = state.idle.pop() {
-            self.wake[worker].notify_one();
-        }
-        Ok(())
-    }
-
-    /// The next job for `worker`, waiting while there is none; `None` once the queue is closed
-    /// and empty.
-    fn next(&self, worker: usize) -> Option<Job> {
-        let mut state = self.state.lock().ok()?;
-        loop {
-            if let Some(job) = state.jobs.pop_front() {
-                return Some(job);
-            }
-            if !state.open {
-                return None;
-            }
-            // A worker woken for a job another worker took first goes back on top.
-            if !state.idle.contains(&worker) {
-                state.idle.push(worker);
-            }
-            state = self.wake[worker].wait(state).ok()?;
-        }
-    }
-
-    fn close(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.open = false;
-        }
-        for wake in &self.wake {
-            wake.notify_all();
-        }
-    }
 }
 
 /// ONNX Runtime can be loaded once per process; the first path wins.
@@ -171,7 +104,7 @@ impl OnnxEmbedder {
             })?;
         let shared = Arc::new(shared);
         let workers = workers.max(1);
-        let queue = Arc::new(Queue::new(workers));
+        let queue: Arc<IdleFirstQueue<Job>> = Arc::new(IdleFirstQueue::new(workers));
         let runs = Arc::new(AtomicU64::new(0));
         let (ready_tx, ready_rx) = mpsc::channel();
         let mut handles = Vec::new();
@@ -248,8 +181,10 @@ impl OnnxEmbedder {
 
     fn submit(&self, texts: Vec<String>, then: Option<Then>) -> Result<Reply, EmbedError> {
         let (reply, receiver) = mpsc::sync_channel(1);
-        self.queue.push(Job { texts, then, reply })?;
-        Ok(receiver)
+        match self.queue.push(Job { texts, then, reply }) {
+            Pushed::Closed(_) => Err(EmbedError::Stopped),
+            Pushed::Woken | Pushed::Queued => Ok(receiver),
+        }
     }
 }
 

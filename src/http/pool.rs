@@ -4,35 +4,23 @@
 //! tokio's blocking pool, which did this before, wakes its idle threads first in, first out:
 //! under one client two of its threads took turns, and each answer met the one whose stack and
 //! malloc caches had gone cold meanwhile. Here the thread that went idle last takes the next
-//! call (a stack of idle threads, one condition variable each), as the embedding workers do.
+//! call ([`IdleFirstQueue`], as for the embedding workers).
 //! Threads are started as calls need them, up to a limit; more calls than that wait their turn.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
+
+use crate::sync::{lock, IdleFirstQueue, Pushed};
 
 type Job = Box<dyn FnOnce() + Send>;
 
 pub struct Pool {
-    queue: Arc<Queue>,
+    queue: Arc<IdleFirstQueue<Job>>,
+    /// Threads started so far (at most the queue's workers).
     threads: Mutex<Vec<JoinHandle<()>>>,
-}
-
-struct Queue {
-    state: Mutex<QueueState>,
-    /// One per thread that may be started: only the thread chosen for a call is woken.
-    wake: Vec<Condvar>,
-}
-
-struct QueueState {
-    jobs: VecDeque<Job>,
-    /// Idle threads, the most recently idle last.
-    idle: Vec<usize>,
-    started: usize,
-    open: bool,
 }
 
 /// The call panicked (its message is on stderr) or the pool has stopped.
@@ -43,15 +31,7 @@ impl Pool {
     /// A pool of at most `threads` threads (at least one); none is started yet.
     pub fn new(threads: usize) -> Pool {
         Pool {
-            queue: Arc::new(Queue {
-                state: Mutex::new(QueueState {
-                    jobs: VecDeque::new(),
-                    idle: Vec::new(),
-                    started: 0,
-                    open: true,
-                }),
-                wake: (0..threads.max(1)).map(|_| Condvar::new()).collect(),
-            }),
+            queue: Arc::new(IdleFirstQueue::new(threads)),
             threads: Mutex::new(Vec::new()),
         }
     }
@@ -86,55 +66,29 @@ impl Pool {
     /// Queues a job and wakes the thread that went idle last, or starts one; false when the
     /// pool has stopped.
     fn push(&self, job: Job) -> bool {
-        let mut state = lock(&self.queue.state);
-        if !state.open {
-            return false;
-        }
-        state.jobs.push_back(job);
-        if let Some(thread) = state.idle.pop() {
-            self.queue.wake[thread].notify_one();
-        } else if state.started < self.queue.wake.len() {
-            let n = state.started;
-            let queue = Arc::clone(&self.queue);
-            let spawned = std::thread::Builder::new()
-                .name(format!("answer-{n}"))
-                .spawn(move || {
-                    while let Some(job) = queue.next(n) {
-                        job();
+        match self.queue.push(job) {
+            Pushed::Closed(_) => false,
+            Pushed::Woken => true,
+            Pushed::Queued => {
+                let mut threads = lock(&self.threads);
+                let n = threads.len();
+                if n < self.queue.workers() {
+                    let queue = Arc::clone(&self.queue);
+                    let spawned = std::thread::Builder::new()
+                        .name(format!("answer-{n}"))
+                        .spawn(move || {
+                            while let Some(job) = queue.next(n) {
+                                job();
+                            }
+                        });
+                    match spawned {
+                        Ok(handle) => threads.push(handle),
+                        // The job waits for a thread already started.
+                        Err(e) => tracing::error!(error = %e, "cannot start a thread for requests"),
                     }
-                });
-            match spawned {
-                Ok(handle) => {
-                    state.started += 1;
-                    lock(&self.threads).push(handle);
                 }
-                // The job waits for a thread already started.
-                Err(e) => tracing::error!(error = %e, "cannot start a thread for requests"),
+                true
             }
-        }
-        true
-    }
-}
-
-impl Queue {
-    /// The next job for `thread`, waiting while there is none; `None` once the pool has stopped
-    /// and no job is left.
-    fn next(&self, thread: usize) -> Option<Job> {
-        let mut state = lock(&self.state);
-        loop {
-            if let Some(job) = state.jobs.pop_front() {
-                return Some(job);
-            }
-            if !state.open {
-                return None;
-            }
-            // A thread woken for a job another thread took first goes back on top.
-            if !state.idle.contains(&thread) {
-                state.idle.push(thread);
-            }
-            state = self.wake[thread]
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
     }
 }
@@ -142,10 +96,7 @@ impl Queue {
 impl Drop for Pool {
     /// Lets the threads finish the jobs queued, then stops them.
     fn drop(&mut self) {
-        lock(&self.queue.state).open = false;
-        for wake in &self.queue.wake {
-            wake.notify_all();
-        }
+        self.queue.close();
         for handle in lock(&self.threads).drain(..) {
             let _ = handle.join();
         }
@@ -174,14 +125,6 @@ impl<T> Future for Reply<T> {
             ReplyState::Taken => panic!("a reply polled after it was taken"),
         }
     }
-}
-
-/// A poisoned lock still guards consistent data here (no code that can panic runs under it),
-/// so it is used as it is.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

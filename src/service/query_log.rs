@@ -8,11 +8,12 @@
 //! the store's own writes, records still in memory are lost only if the process dies (sled
 //! itself syncs to disk every half second).
 
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::store::{QueryRecord, Store};
+use crate::sync::lock;
 
 use super::Result;
 
@@ -137,14 +138,6 @@ impl Shared {
         }
         Ok(())
     }
-}
-
-/// A poisoned lock still guards consistent data here (a panic cannot leave a record half
-/// pushed), so it is used as it is.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

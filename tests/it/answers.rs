@@ -96,11 +96,7 @@ attributes:
 }
 
 fn isp_data_dir() -> tempfile::TempDir {
-    let kb = temp();
-    isp_kb(kb.path());
-    let data = temp();
-    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
-    data
+    imported(isp_kb)
 }
 
 #[test]
@@ -407,10 +403,7 @@ relations:
 
 #[test]
 fn paths_join_what_a_question_names_and_end_at_the_kind_it_asks_for() {
-    let kb = temp();
-    appliance_kb(kb.path());
-    let data = temp();
-    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
+    let data = imported(appliance_kb);
     for (question, expected) in [
         // Two things named: the answer lies on the path from one through the other (the filters
         // that fit the AQ7), not on a path from the AQ7 through another accessory.

@@ -126,6 +126,15 @@ pub fn write_kb(dir: &Path, schema: &str, nodes: &[&str], edges: &[&str]) {
     std::fs::write(dir.join("edges.jsonl"), edges.join("\n") + "\n").unwrap();
 }
 
+/// A data directory holding the KB that `write` puts into a temporary folder, imported.
+pub fn imported(write: impl FnOnce(&Path)) -> TempDir {
+    let kb = temp();
+    write(kb.path());
+    let data = temp();
+    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
+    data
+}
+
 /// Settings for a library-level KB on `data_dir` with the repository's models.
 pub fn settings_for(data_dir: &Path) -> answergraph::config::Settings {
     let mut settings = answergraph::config::Settings {

@@ -59,10 +59,7 @@ fn paraphrase_without_shared_words_is_found_densely() {
 
 #[test]
 fn questions_cross_languages_both_ways() {
-    let kb = temp();
-    bilingual_kb(kb.path());
-    let data = temp();
-    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
+    let data = imported(bilingual_kb);
     let zh_to_en = search(data.path(), "dense", "退款政策是什么？");
     assert_eq!(ids(&zh_to_en)[0], "faq/refund-policy");
     let zh_to_en = search(data.path(), "dense", "如何重置路由器密码");
@@ -75,10 +72,7 @@ fn questions_cross_languages_both_ways() {
 
 #[test]
 fn chinese_queries_match_chinese_text_by_words() {
-    let kb = temp();
-    bilingual_kb(kb.path());
-    let data = temp();
-    ok(data.path(), &["import", kb.path().to_str().unwrap()]);
+    let data = imported(bilingual_kb);
     // The words occur in the answer text, apart and in another order.
     let response = search(data.path(), "lexical", "红色指示灯 互联网");
     assert_eq!(ids(&response)[0], "faq/zh-indicator");
