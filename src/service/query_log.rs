@@ -90,9 +90,7 @@ impl QueryLog {
     /// Writes every record handed over so far; returns once they are all in the store. Fails
     /// when the store fails.
     pub fn flush(&self) -> Result<()> {
-        let _writing = lock(&self.shared.writing);
-        let records = std::mem::take(&mut lock(&self.shared.pending).records);
-        self.shared.write(&records)
+        self.shared.write_pending()
     }
 }
 
@@ -121,10 +119,8 @@ impl Shared {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 pending.closed
             };
-            let _writing = lock(&self.writing);
-            let records = std::mem::take(&mut lock(&self.pending).records);
-            if let Err(e) = self.write(&records) {
-                tracing::error!(error = %e, records = records.len(), "cannot write query log records");
+            if let Err(e) = self.write_pending() {
+                tracing::error!(error = %e, "cannot write query log records");
             }
             if closed {
                 return;
@@ -132,8 +128,11 @@ impl Shared {
         }
     }
 
-    fn write(&self, records: &[QueryRecord]) -> Result<()> {
-        for record in records {
+    /// Writes every record pending; a concurrent call waits for this one's batch.
+    fn write_pending(&self) -> Result<()> {
+        let _writing = lock(&self.writing);
+        let records = std::mem::take(&mut lock(&self.pending).records);
+        for record in &records {
             self.store.put_query(record)?;
         }
         Ok(())

@@ -125,8 +125,9 @@ impl Default for Reasoner {
     /// Fitted by `answergraph fit-scorer` on the candidates of the demo KB's questions (exported
     /// with `tune --export`; see BENCHMARKS.md); applies to any KB until that KB is tuned on its
     /// own questions. `path_through_named` came later and is set by hand (2.0): refitting every
-    /// weight with it raised the demo's in-sample score but cost the bank KB 2.4 points. (Pooling in a synthetic KB's questions was tried: its templated FAQs pulled
-    /// the weights away from what hand-written KBs need, costing 9 points on the demo.)
+    /// weight with it raised the demo's in-sample score but cost the bank KB 2.4 points.
+    /// (Pooling in a synthetic KB's questions was tried: its templated FAQs pulled the weights
+    /// away from what hand-written KBs need, costing 9 points on the demo.)
     fn default() -> Self {
         Self {
             weights: DEFAULT_WEIGHTS.to_vec(),
@@ -388,6 +389,8 @@ pub struct Walk {
     shortest: FxHashMap<u32, usize>,
     /// Share of the question's other words in each node's name, as computed so far.
     name_matches: FxHashMap<u32, f32>,
+    /// The entities the question itself names (not the conversation's).
+    named: FxHashSet<u32>,
 }
 
 /// Walks out from `anchors` (up to `max_hops`), preferring relations `cues` asks about and nodes
@@ -478,10 +481,7 @@ pub fn walk(
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
                 *hops = (*hops).min(path.hops());
-                let through = steps
-                    .iter()
-                    .filter(|s| s.to != anchor.slot && named.contains(&s.to))
-                    .count();
+                let through = steps.iter().filter(|s| named.contains(&s.to)).count();
                 let key = RankKey {
                     covered,
                     through,
@@ -513,6 +513,7 @@ pub fn walk(
         reached_from,
         shortest,
         name_matches,
+        named,
     }
 }
 
@@ -619,8 +620,6 @@ pub struct Describer<'a> {
     /// protection to my x300"): the question asks along whatever relations lead to that kind.
     kind_led: bool,
     named: FxHashMap<u32, &'a Anchor>,
-    /// Anchors the question itself names (not the conversation's).
-    named_directly: usize,
     lexical: FxHashMap<u32, (usize, f32)>,
     lexical_top: f32,
     walk: Walk,
@@ -646,7 +645,6 @@ impl<'a> Describer<'a> {
             relational,
             kind_led,
             named: evidence.anchors.iter().map(|a| (a.slot, a)).collect(),
-            named_directly: evidence.anchors.iter().filter(|a| !a.from_context).count(),
             lexical: ranks(lexical),
             lexical_top: lexical.first().map_or(1.0, |h| h.1.max(1e-6)),
             walk,
@@ -784,9 +782,9 @@ impl<'a> Describer<'a> {
                 .map_or(0.0, |a| a.len() as f32 / walked);
             f.path_explains_rest_of_question = summary.explained;
             f.path_hops = summary.path.hops() as f32 / 3.0;
-            if self.named_directly > 1 {
-                f.path_through_named =
-                    summary.key.through as f32 / (self.named_directly - 1) as f32;
+            let named = self.walk.named.len();
+            if named > 1 {
+                f.path_through_named = summary.key.through as f32 / (named - 1) as f32;
             }
             f.path_shortest_hops = self
                 .walk
