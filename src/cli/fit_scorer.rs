@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 
 use crate::service::eval::cross_validate;
-use crate::service::reason::{fit, Reasoner, TrainingQuestion, TrainingRecord, FEATURES};
+use crate::service::reason::{
+    fit, fit_calibration, Reasoner, TrainingQuestion, TrainingRecord, FEATURES,
+};
 
 use super::{output, CliError, CliResult};
 
@@ -15,6 +17,9 @@ pub struct Args {
     /// Candidate files written by `tune --export`.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Keep the built-in weights and fit only the confidence calibration on them.
+    #[arg(long)]
+    pub calibration_only: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -56,7 +61,14 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     let start = Reasoner::default();
-    let reasoner = fit(&training, &start);
+    let reasoner = if args.calibration_only {
+        Reasoner {
+            calibration: fit_calibration(&training, &start),
+            ..start.clone()
+        }
+    } else {
+        fit(&training, &start)
+    };
     let fitted = Fitted {
         questions: training.len(),
         cross_validated_top1: (cross_validate(&training, &start) * 1000.0).round() / 1000.0,

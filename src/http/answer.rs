@@ -174,6 +174,10 @@ pub struct ExplanationDto {
     pub relations: Vec<String>,
     pub kinds: Vec<String>,
     pub attributes: Vec<String>,
+    /// The question's words outside its entity mentions, as analysed for the index.
+    pub other_words: Vec<String>,
+    /// Those of them the KB does not contain, even misspelt: they lower the confidence.
+    pub unknown_words: Vec<String>,
     pub candidates: Vec<ExplainedCandidateDto>,
 }
 
@@ -219,6 +223,8 @@ impl From<Explanation> for ExplanationDto {
             relations: e.relations,
             kinds: e.kinds,
             attributes: e.attributes,
+            other_words: e.other_words,
+            unknown_words: e.unknown_words,
             candidates: e
                 .candidates
                 .into_iter()

@@ -9,6 +9,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::store::QueryRecord;
+use crate::text::analyzer::STOP_WORDS;
 use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
@@ -36,6 +37,11 @@ pub struct Explanation {
     pub relations: Vec<String>,
     pub kinds: Vec<String>,
     pub attributes: Vec<String>,
+    /// The question's words outside its entity mentions, as analysed for the index.
+    pub other_words: Vec<String>,
+    /// Those of them no node's name, aliases, text or attributes contain: a question about
+    /// something the KB does not know ("ship to mars") is answered with less confidence.
+    pub unknown_words: Vec<String>,
     pub candidates: Vec<ExplainedCandidate>,
 }
 
@@ -311,9 +317,21 @@ impl KnowledgeBase {
         timings.insert("reason", ms(stage) + described_ms);
 
         let stage = Instant::now();
-        let unknown = rest_terms
+        // Jieba's search mode gives a word and its sub-words ("能寄到", "寄到"): a word is
+        // counted once, by its longest form. A stem that is a stop word ("whats" → "what") is
+        // in no index and says nothing.
+        let words: Vec<&String> = rest_terms
             .iter()
-            .map(|t| snapshot.text.knows(t).map(|known| !known))
+            .filter(|t| {
+                !rest_terms
+                    .iter()
+                    .any(|o| o.len() > t.len() && o.contains(t.as_str()))
+            })
+            .filter(|t| !STOP_WORDS.contains(&t.as_str()))
+            .collect();
+        let unknown = words
+            .iter()
+            .map(|t| snapshot.text.knows_nearly(t).map(|known| !known))
             .collect::<std::result::Result<Vec<bool>, _>>()?;
         let signals = QuestionSignals {
             best_cosine: retrieval.legs[1].hits.first().map_or(0.0, |h| h.1),
@@ -398,6 +416,13 @@ impl KnowledgeBase {
                 .collect(),
             kinds: cues.kinds.iter().map(|(k, _)| k.clone()).collect(),
             attributes: cues.attributes.iter().map(|(a, _)| a.clone()).collect(),
+            other_words: rest_terms.clone(),
+            unknown_words: words
+                .iter()
+                .zip(&unknown)
+                .filter(|(_, unknown)| **unknown)
+                .map(|(t, _)| (*t).clone())
+                .collect(),
             candidates: ranked
                 .iter()
                 .take(10)

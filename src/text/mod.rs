@@ -339,6 +339,59 @@ impl TextSearcher {
         Ok(false)
     }
 
+    /// Whether an analysed word term, or a misspelling of one, occurs in any node's name,
+    /// aliases, body or attributes: one edit apart for words of five letters or more, two for
+    /// words of eight or more, and starting with the same letter ("intrest" is "interest";
+    /// "iphone" is not "phone", nor "mar", too short to tell, "map"). Han words must match
+    /// exactly. Fails only when the index cannot be read.
+    pub fn knows_nearly(&self, term: &str) -> Result<bool> {
+        if self.knows(term)? {
+            return Ok(true);
+        }
+        let letters = term.chars().count();
+        let Some(first) = term.chars().next() else {
+            return Ok(false);
+        };
+        if letters < 5 || term.chars().any(analyzer::is_han) {
+            return Ok(false);
+        }
+        let distance = if letters >= 8 { 2 } else { 1 };
+        let from = first.to_string();
+        let to = char::from_u32(first as u32 + 1).map(|c| c.to_string());
+        let f = self.fields;
+        let error = |source: std::io::Error| TextError::Tantivy {
+            path: PathBuf::from("(searcher)"),
+            source: source.into(),
+        };
+        for segment in self.searcher.segment_readers() {
+            for field in [f.name, f.aliases, f.body, f.attrs] {
+                let index = segment
+                    .inverted_index(field)
+                    .map_err(|source| TextError::Tantivy {
+                        path: PathBuf::from("(searcher)"),
+                        source,
+                    })?;
+                let range = index.terms().range().ge(from.as_bytes());
+                let range = match &to {
+                    Some(to) => range.lt(to.as_bytes()),
+                    None => range,
+                };
+                let mut terms = range.into_stream().map_err(error)?;
+                while terms.advance() {
+                    let Ok(known) = std::str::from_utf8(terms.key()) else {
+                        continue;
+                    };
+                    if known.len().abs_diff(term.len()) <= distance
+                        && strsim::damerau_levenshtein(known, term) <= distance
+                    {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// BM25 top-`k` for free text. Never fails on user syntax: the query is analysed, not parsed.
     /// Fails only when the index cannot be read.
     pub fn search(&self, query: &str, k: usize, filter: &TextFilter) -> Result<Vec<TextHit>> {
@@ -434,4 +487,33 @@ fn exact(field: Field, text: &str) -> Box<dyn Query> {
         Term::from_field_text(field, text),
         IndexRecordOption::Basic,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_word_is_known_but_a_short_or_han_one_only_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = TextIndex::open(dir.path()).unwrap();
+        let node: Node = serde_json::from_str(
+            r#"{"id":"faq/interest","kind":"faq","name":"How is interest charged?",
+                "text":"Interest is charged on balances carried past the map date. 可以寄到海外。"}"#,
+        )
+        .unwrap();
+        index.apply([&node], [], 1, false).unwrap();
+        let searcher = index.searcher(FieldBoosts::default());
+        let known = |word: &str| {
+            searcher
+                .knows_nearly(&searcher.word_terms(word)[0])
+                .unwrap()
+        };
+        assert!(known("interest") && known("intrest"), "one edit apart");
+        assert!(known("balences"), "stemmed, one edit apart");
+        assert!(!known("xiaomi"), "nothing like it");
+        assert!(!known("ibalance"), "a typo keeps the first letter");
+        assert!(!known("mars"), "too short to take for a typo of `map`");
+        assert!(known("海外") && !known("火星"), "Han words exactly");
+    }
 }

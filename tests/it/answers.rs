@@ -177,6 +177,33 @@ fn handoff_for_people_anger_and_questions_out_of_scope() {
 }
 
 #[test]
+fn explain_names_the_words_the_kb_does_not_know_misspellings_aside() {
+    let data = demo_data_dir();
+    let explain = |question: &str| {
+        let response = json(data.path(), &["ask", "--json", "--explain", question]);
+        let words = |field: &str| -> Vec<String> {
+            serde_json::from_value(response["explain"][field].clone()).unwrap()
+        };
+        (words("other_words"), words("unknown_words"), response)
+    };
+    // "whats" stems to the stop word "what", which no index holds: not an unknown word.
+    let (other, unknown, _) = explain("whats the intrest on the nova 7 finance plan");
+    assert!(other.contains(&"intrest".to_owned()), "{other:?}");
+    assert!(
+        unknown.is_empty(),
+        "a typo of a known word is known: {unknown:?}"
+    );
+    let (_, unknown, response) = explain("can you ship to mars");
+    assert_eq!(unknown, ["mar"]);
+    assert!(response["answer"].is_null(), "{response}");
+    assert_eq!(response["handoff"]["reason"], "low_confidence");
+    // Jieba's word and its sub-word count once; the unknown place is named.
+    let (other, unknown, _) = explain("能寄到火星吗");
+    assert!(other.len() > unknown.len(), "{other:?}");
+    assert_eq!(unknown, ["火星"]);
+}
+
+#[test]
 fn conversations_resolve_follow_ups_across_cli_calls() {
     let data = demo_data_dir();
     let first = ask_in(data.path(), "s1", "tell me about the x300 router");
@@ -455,6 +482,29 @@ fn eval_and_tune_work_on_a_second_kb() {
     // The tuned settings are stored: a later eval still answers.
     let after = json(data.path(), &["eval", "--json", file.to_str().unwrap()]);
     assert_eq!(after["overall"]["n"], 6);
+
+    // The candidates exported by `tune --export` fit a scorer, or only its calibration.
+    let export = questions.path().join("candidates.jsonl");
+    let export = export.to_str().unwrap();
+    json(
+        data.path(),
+        &["tune", "--json", "--export", export, file.to_str().unwrap()],
+    );
+    let built_in = answergraph::service::reason::Reasoner::default();
+    let full = json(data.path(), &["fit-scorer", "--json", export]);
+    assert_eq!(full["questions"], 6, "{full}");
+    let calibrated = json(
+        data.path(),
+        &["fit-scorer", "--calibration-only", "--json", export],
+    );
+    let reasoner: answergraph::service::reason::Reasoner =
+        serde_json::from_value(calibrated["reasoner"].clone()).unwrap();
+    assert_eq!(reasoner.weights, built_in.weights, "weights are kept");
+    assert_ne!(
+        reasoner.calibration, built_in.calibration,
+        "calibration is fitted"
+    );
+    assert!(reasoner.calibration.iter().all(|c| c.is_finite()));
 }
 
 /// A KB opened only to write builds its entity linker when the first question needs it; the
