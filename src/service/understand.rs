@@ -854,10 +854,25 @@ fn cue_text(normalized: &str) -> CueText {
             while i < chars.len() && is_latin_word_char(chars[i]) {
                 i += 1;
             }
-            let word: String = chars[start..i].iter().collect();
-            let stem = stemmer().stem(&word);
-            out.text.push_str(&stem);
-            out.source.extend(std::iter::repeat_n(start, stem.len()));
+            let mut word: String = chars[start..i].iter().collect();
+            // "isn't" is one word here, as "isnt" is.
+            if word.ends_with('n')
+                && matches!(chars.get(i), Some('\'' | '\u{2019}'))
+                && chars.get(i + 1) == Some(&'t')
+                && !chars.get(i + 2).is_some_and(|c| is_latin_word_char(*c))
+            {
+                word.push('t');
+                i += 2;
+            }
+            for (n, part) in expand_negation(&word).split(' ').enumerate() {
+                if n > 0 {
+                    out.text.push(' ');
+                    out.source.push(start);
+                }
+                let stem = stemmer().stem(part);
+                out.text.push_str(&stem);
+                out.source.extend(std::iter::repeat_n(start, stem.len()));
+            }
         } else {
             let before = out.text.len();
             out.text.push(chars[i]);
@@ -868,6 +883,28 @@ fn cue_text(normalized: &str) -> CueText {
     }
     out.source.push(chars.len());
     out
+}
+
+/// Negated auxiliaries as customers type them, spelt out: "isnt working" and "isn't working"
+/// match the phrase "not working", "cant" the phrase "can not".
+fn expand_negation(word: &str) -> &str {
+    match word {
+        "isnt" => "is not",
+        "arent" => "are not",
+        "wasnt" => "was not",
+        "werent" => "were not",
+        "dont" => "do not",
+        "doesnt" => "does not",
+        "didnt" => "did not",
+        "havent" => "have not",
+        "hasnt" => "has not",
+        "cant" | "cannot" => "can not",
+        "wont" => "will not",
+        "couldnt" => "could not",
+        "shouldnt" => "should not",
+        "wouldnt" => "would not",
+        _ => word,
+    }
 }
 
 /// A Latin cue phrase must cover whole words of the cue text.
@@ -1039,6 +1076,28 @@ mod tests {
         assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
         let cues = linker.cues(&normalize("is the X200 covered by the warranty"));
         assert_eq!(cues.relations.len(), 1, "stemmed phrase `cover by` matches");
+    }
+
+    #[test]
+    fn negated_auxiliaries_match_phrases_however_typed() {
+        let (linker, _) = linker_of(
+            "",
+            "kinds: [product, {name: issue, phrases: {en: [\"not working\", \"can not connect\"]}}]\nrelations: []\n",
+        );
+        for question in [
+            "my wallet isnt working",
+            "my wallet isn't working",
+            "my wallet isn\u{2019}t working",
+            "the app cant connect",
+            "the app cannot connect",
+        ] {
+            let cues = linker.cues(&normalize(question));
+            assert_eq!(cues.kinds.len(), 1, "{question}: {cues:?}");
+        }
+        assert!(linker
+            .cues(&normalize("my wallet is working"))
+            .kinds
+            .is_empty());
     }
 
     #[test]
