@@ -27,7 +27,10 @@ pub struct Args {
 #[derive(serde::Serialize)]
 struct Fitted {
     questions: usize,
-    cross_validated_top1: f64,
+    /// Absent with `--calibration-only`: the weights are not fitted, so there is nothing to
+    /// cross-validate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cross_validated_top1: Option<f64>,
     reasoner: Reasoner,
     weights: std::collections::BTreeMap<String, f32>,
 }
@@ -71,7 +74,8 @@ pub fn run(args: Args) -> CliResult {
     };
     let fitted = Fitted {
         questions: training.len(),
-        cross_validated_top1: (cross_validate(&training, &start) * 1000.0).round() / 1000.0,
+        cross_validated_top1: (!args.calibration_only)
+            .then(|| (cross_validate(&training, &start) * 1000.0).round() / 1000.0),
         weights: FEATURES
             .iter()
             .zip(&reasoner.weights)
@@ -82,10 +86,16 @@ pub fn run(args: Args) -> CliResult {
     if args.json {
         output::json(&fitted);
     } else {
-        println!(
-            "{} questions; top candidate right on unseen questions (2-fold): {:.3}",
-            fitted.questions, fitted.cross_validated_top1
-        );
+        match fitted.cross_validated_top1 {
+            Some(top1) => println!(
+                "{} questions; top candidate right on unseen questions (2-fold): {top1:.3}",
+                fitted.questions
+            ),
+            None => println!(
+                "{} questions; built-in weights kept, calibration fitted",
+                fitted.questions
+            ),
+        }
         for (feature, weight) in &fitted.weights {
             println!("  {feature:<32} {weight:>8.3}");
         }

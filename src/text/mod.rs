@@ -268,6 +268,14 @@ impl TextIndex {
     }
 }
 
+/// A failure to read a searcher's snapshot of the index.
+fn searcher_error(source: impl Into<tantivy::TantivyError>) -> TextError {
+    TextError::Tantivy {
+        path: PathBuf::from("(searcher)"),
+        source: source.into(),
+    }
+}
+
 fn payload_of(index: &Index) -> Option<CommitPayload> {
     let metas = index.load_metas().ok()?;
     serde_json::from_str(metas.payload.as_deref()?).ok()
@@ -328,10 +336,7 @@ impl TextSearcher {
             let frequency = self
                 .searcher
                 .doc_freq(&Term::from_field_text(field, term))
-                .map_err(|source| TextError::Tantivy {
-                    path: PathBuf::from("(searcher)"),
-                    source,
-                })?;
+                .map_err(searcher_error)?;
             if frequency > 0 {
                 return Ok(true);
             }
@@ -359,24 +364,15 @@ impl TextSearcher {
         let from = first.to_string();
         let to = char::from_u32(first as u32 + 1).map(|c| c.to_string());
         let f = self.fields;
-        let error = |source: std::io::Error| TextError::Tantivy {
-            path: PathBuf::from("(searcher)"),
-            source: source.into(),
-        };
         for segment in self.searcher.segment_readers() {
             for field in [f.name, f.aliases, f.body, f.attrs] {
-                let index = segment
-                    .inverted_index(field)
-                    .map_err(|source| TextError::Tantivy {
-                        path: PathBuf::from("(searcher)"),
-                        source,
-                    })?;
+                let index = segment.inverted_index(field).map_err(searcher_error)?;
                 let range = index.terms().range().ge(from.as_bytes());
                 let range = match &to {
                     Some(to) => range.lt(to.as_bytes()),
                     None => range,
                 };
-                let mut terms = range.into_stream().map_err(error)?;
+                let mut terms = range.into_stream().map_err(searcher_error)?;
                 while terms.advance() {
                     let Ok(known) = std::str::from_utf8(terms.key()) else {
                         continue;
@@ -448,19 +444,10 @@ impl TextSearcher {
         let top = self
             .searcher
             .search(&query, &TopDocs::with_limit(k).order_by_score())
-            .map_err(|source| TextError::Tantivy {
-                path: PathBuf::from("(searcher)"),
-                source,
-            })?;
+            .map_err(searcher_error)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let document: TantivyDocument =
-                self.searcher
-                    .doc(address)
-                    .map_err(|source| TextError::Tantivy {
-                        path: PathBuf::from("(searcher)"),
-                        source,
-                    })?;
+            let document: TantivyDocument = self.searcher.doc(address).map_err(searcher_error)?;
             if let Some(id) = document.get_first(f.id).and_then(|v| v.as_str()) {
                 hits.push(TextHit {
                     id: id.to_owned(),

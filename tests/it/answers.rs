@@ -493,6 +493,7 @@ fn eval_and_tune_work_on_a_second_kb() {
     let built_in = answergraph::service::reason::Reasoner::default();
     let full = json(data.path(), &["fit-scorer", "--json", export]);
     assert_eq!(full["questions"], 6, "{full}");
+    assert!(full["cross_validated_top1"].is_f64(), "{full}");
     let calibrated = json(
         data.path(),
         &["fit-scorer", "--calibration-only", "--json", export],
@@ -500,6 +501,10 @@ fn eval_and_tune_work_on_a_second_kb() {
     let reasoner: answergraph::service::reason::Reasoner =
         serde_json::from_value(calibrated["reasoner"].clone()).unwrap();
     assert_eq!(reasoner.weights, built_in.weights, "weights are kept");
+    assert!(
+        calibrated.get("cross_validated_top1").is_none(),
+        "no weights fitted, nothing cross-validated: {calibrated}"
+    );
     assert_ne!(
         reasoner.calibration, built_in.calibration,
         "calibration is fitted"
