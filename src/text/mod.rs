@@ -337,8 +337,8 @@ impl TextSearcher {
         analyzer::analyze(&mut self.words.clone(), text)
     }
 
-    /// Whether an analysed word term occurs in any node's name, aliases or body. Fails only when
-    /// the index cannot be read.
+    /// Whether an analysed word term occurs in any node's name, aliases, body or attributes.
+    /// Fails only when the index cannot be read.
     pub fn knows(&self, term: &str) -> Result<bool> {
         let f = self.fields;
         for field in [f.name, f.aliases, f.body, f.attrs] {
