@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::store::QueryRecord;
-use crate::text::analyzer::STOP_WORDS;
+use crate::text::analyzer::{is_han, STOP_WORDS};
 use crate::text::TextFilter;
 
 use super::handoff::{decide, Handoff};
@@ -323,9 +323,10 @@ impl KnowledgeBase {
         let words: Vec<&String> = rest_terms
             .iter()
             .filter(|t| {
-                !rest_terms
-                    .iter()
-                    .any(|o| o.len() > t.len() && o.contains(t.as_str()))
+                !t.chars().any(is_han)
+                    || !rest_terms
+                        .iter()
+                        .any(|o| o.len() > t.len() && o.contains(t.as_str()))
             })
             .filter(|t| !STOP_WORDS.contains(&t.as_str()))
             .collect();
