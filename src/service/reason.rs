@@ -393,6 +393,9 @@ pub struct Walk {
     name_matches: FxHashMap<u32, f32>,
     /// The entities the question itself names (not the conversation's).
     named: FxHashSet<u32>,
+    meets: Meets,
+    /// The named entities each node walked through is or lies next to ([`Meets::at`]).
+    met: FxHashMap<u32, u32>,
 }
 
 /// Walks out from `anchors` (up to `max_hops`), preferring relations `cues` asks about and nodes
@@ -416,6 +419,8 @@ pub fn walk(
         .filter(|a| !a.from_context)
         .map(|a| a.slot)
         .collect();
+    let meets = Meets::new(anchors);
+    let mut met: FxHashMap<u32, u32> = FxHashMap::default();
     for anchor in anchors.iter().take(MAX_ANCHORS) {
         // Per depth, the best partial path to each node (by cue weight, favouring nodes whose
         // names echo the question): many paths into one hub cannot crowd out the rest.
@@ -483,7 +488,11 @@ pub fn walk(
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
                 *hops = (*hops).min(path.hops());
-                let through = steps.iter().filter(|s| named.contains(&s.to)).count();
+                let through = (steps
+                    .iter()
+                    .fold(0, |seen, s| seen | meets.at(snapshot, &mut met, s.to))
+                    & !meets.bit(anchor.slot))
+                .count_ones() as usize;
                 let key = RankKey {
                     covered,
                     through,
@@ -516,6 +525,54 @@ pub fn walk(
         shortest,
         name_matches,
         named,
+        meets,
+        met,
+    }
+}
+
+/// Which of the question's named entities a path meets: by passing through one, or through a
+/// node right next to one. "The charger my pad needs" names the chargers category as well as
+/// the pad; the path from the pad through the charger it requires meets the category there.
+struct Meets {
+    /// The named entities (not the conversation's), one bit each.
+    named: Vec<u32>,
+}
+
+impl Meets {
+    fn new(anchors: &[Anchor]) -> Meets {
+        Meets {
+            named: anchors
+                .iter()
+                .filter(|a| !a.from_context)
+                .map(|a| a.slot)
+                .take(32)
+                .collect(),
+        }
+    }
+
+    fn bit(&self, slot: u32) -> u32 {
+        self.named
+            .iter()
+            .position(|&n| n == slot)
+            .map_or(0, |i| 1 << i)
+    }
+
+    /// The named entities `slot` is or lies next to, remembered in `met`. A named entity meets
+    /// only itself (the cameras category named beside the c5 camera is not the camera), and a
+    /// hub's neighbours are not looked at (next to everything, it stands for nothing).
+    fn at(&self, snapshot: &Snapshot, met: &mut FxHashMap<u32, u32>, slot: u32) -> u32 {
+        if self.named.len() < 2 {
+            return self.bit(slot);
+        }
+        *met.entry(slot).or_insert_with(|| {
+            let mut bits = self.bit(slot);
+            if bits == 0 && snapshot.graph.degree(slot) <= HUB_DEGREE {
+                for step in snapshot.graph.steps_from(slot) {
+                    bits |= self.bit(step.to);
+                }
+            }
+            bits
+        })
     }
 }
 
@@ -625,6 +682,12 @@ pub struct Describer<'a> {
     lexical: FxHashMap<u32, (usize, f32)>,
     lexical_top: f32,
     walk: Walk,
+    /// Where an asked attribute is asked of in a relational question ("does the router that
+    /// replaced my x100 have wifi 6"): the nodes the asked relations lead to that the question
+    /// describes by another entity it names (the routers), with their path's anchor weight…
+    subjects: FxHashMap<u32, f32>,
+    /// …and the named entities those relations lead away from (the x100).
+    passed_on: FxHashSet<u32>,
     seen: FxHashSet<u32>,
     described: Vec<Candidate>,
 }
@@ -650,10 +713,15 @@ impl<'a> Describer<'a> {
             lexical: ranks(lexical),
             lexical_top: lexical.first().map_or(1.0, |h| h.1.max(1e-6)),
             walk,
+            subjects: FxHashMap::default(),
+            passed_on: FxHashSet::default(),
             seen: FxHashSet::default(),
             described: Vec::new(),
             evidence,
         };
+        if relational && !describer.attributes.is_empty() {
+            describer.find_subjects();
+        }
         for &(slot, _) in lexical.iter().take(LEG_CANDIDATES) {
             describer.add(slot);
         }
@@ -705,6 +773,33 @@ impl<'a> Describer<'a> {
         self.described
     }
 
+    /// Fills [`Describer::subjects`] and [`Describer::passed_on`].
+    fn find_subjects(&mut self) {
+        let snapshot = self.evidence.snapshot;
+        let Walk {
+            paths, meets, met, ..
+        } = &mut self.walk;
+        for (&end, summary) in paths.iter() {
+            let key = &summary.key;
+            let start = summary.path.start;
+            let complete = key.covered == self.cued.len() && key.last_cued;
+            if !complete || self.named.contains_key(&end) {
+                continue;
+            }
+            let holds = snapshot
+                .node_at(end)
+                .attrs
+                .keys()
+                .any(|k| self.attributes.contains(&k.as_str()));
+            let described = meets.at(snapshot, met, end) & !meets.bit(start) != 0;
+            if holds && described {
+                let weight = self.subjects.entry(end).or_insert(0.0);
+                *weight = weight.max(key.anchor_weight);
+                self.passed_on.insert(start);
+            }
+        }
+    }
+
     fn add(&mut self, slot: u32) {
         if self.seen.insert(slot) {
             let candidate = self.describe(slot);
@@ -727,13 +822,23 @@ impl<'a> Describer<'a> {
         let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
         // The node holds the attribute asked for and is what the question is about: named,
         // from the conversation, or called by a word of the question ("how much is that hub").
+        let path = self.walk.paths.get(&slot);
+        // How strongly the question is about this node, if it holds the attribute asked for.
+        let subject = if let Some(&weight) = self.subjects.get(&slot) {
+            Some(weight)
+        } else if self.passed_on.contains(&slot) {
+            None
+        } else if anchor.is_some() {
+            Some(direct.max(context))
+        } else {
+            (name_match(slot) > 0.0).then_some(0.0)
+        };
         let attribute = self
             .attributes
             .iter()
             .find(|a| node.attrs.contains_key(**a))
-            .filter(|_| anchor.is_some() || name_match(slot) > 0.0)
+            .filter(|_| subject.is_some())
             .map(|a| (*a).to_owned());
-        let path = self.walk.paths.get(&slot);
         let mut f = Features {
             lexical_relative: self
                 .lexical
@@ -744,7 +849,7 @@ impl<'a> Describer<'a> {
             // A vague cue ("how long" fits eleven duration attributes) says less than a
             // specific one ("price", or "电池多大" for the few battery ones).
             holds_attribute_asked: if attribute.is_some() {
-                direct.max(context).max(0.5)
+                subject.unwrap_or(0.0).max(0.5)
                     * (2.0 / (self.attributes.len() as f32).sqrt()).min(1.0)
             } else {
                 0.0

@@ -398,8 +398,8 @@ relations:
     phrases: {en: ["includes"]}
 "#,
         &[
-            r#"{"id": "appliance/aq7", "kind": "appliance", "name": "AQ7 Air Purifier", "aliases": ["AQ7"], "text": "A quiet air purifier for rooms up to 40 square metres."}"#,
-            r#"{"id": "accessory/hepa-f1", "kind": "accessory", "name": "HEPA Filter F1", "text": "Replacement filter for the AQ7; change it every six months."}"#,
+            r#"{"id": "appliance/aq7", "kind": "appliance", "name": "AQ7 Air Purifier", "aliases": ["AQ7"], "text": "A quiet air purifier for rooms up to 40 square metres.", "attrs": {"price": 199}}"#,
+            r#"{"id": "accessory/hepa-f1", "kind": "accessory", "name": "HEPA Filter F1", "text": "Replacement filter for the AQ7; change it every six months.", "attrs": {"price": 25}}"#,
             r#"{"id": "accessory/remote-r1", "kind": "accessory", "name": "Remote R1", "text": "Infrared remote control for purifiers."}"#,
             r#"{"id": "category/filters", "kind": "category", "name": "Filters", "aliases": ["filter"], "text": "Replacement filters."}"#,
             r#"{"id": "category/remotes", "kind": "category", "name": "Remotes", "text": "Remote controls."}"#,
@@ -446,6 +446,27 @@ fn paths_join_what_a_question_names_and_end_at_the_kind_it_asks_for() {
         assert_eq!(
             answer_id(&response),
             Some(expected),
+            "{question}: {response}"
+        );
+    }
+    // The price asked is the price of what the relation leads to, the thing the question
+    // describes ("the filter that fits…"), not of the appliance named as the way there.
+    for (question, expected, price) in [
+        ("how much is the aq7", "appliance/aq7", "199"),
+        (
+            "how much is the filter that fits the aq7",
+            "accessory/hepa-f1",
+            "25",
+        ),
+    ] {
+        let response = ask(data.path(), question);
+        assert_eq!(
+            answer_id(&response),
+            Some(expected),
+            "{question}: {response}"
+        );
+        assert_eq!(
+            response["answer"]["attribute"]["value"], price,
             "{question}: {response}"
         );
     }
