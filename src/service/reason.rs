@@ -719,7 +719,7 @@ impl<'a> Describer<'a> {
             described: Vec::new(),
             evidence,
         };
-        if relational && !describer.attributes.is_empty() {
+        if !describer.attributes.is_empty() {
             describer.find_subjects();
         }
         for &(slot, _) in lexical.iter().take(LEG_CANDIDATES) {
@@ -777,13 +777,16 @@ impl<'a> Describer<'a> {
     fn find_subjects(&mut self) {
         let snapshot = self.evidence.snapshot;
         let Walk {
-            paths, meets, met, ..
+            paths,
+            meets,
+            met,
+            name_matches,
+            ..
         } = &mut self.walk;
         for (&end, summary) in paths.iter() {
             let key = &summary.key;
             let start = summary.path.start;
-            let complete = key.covered == self.cued.len() && key.last_cued;
-            if !complete || self.named.contains_key(&end) {
+            if self.named.contains_key(&end) {
                 continue;
             }
             let holds = snapshot
@@ -791,8 +794,23 @@ impl<'a> Describer<'a> {
                 .attrs
                 .keys()
                 .any(|k| self.attributes.contains(&k.as_str()));
-            let described = meets.at(snapshot, met, end) & !meets.bit(start) != 0;
-            if holds && described {
+            if !holds {
+                continue;
+            }
+            let described = if self.relational {
+                // Along every asked relation, to a node the question describes by another
+                // entity it names.
+                key.covered == self.cued.len()
+                    && key.last_cued
+                    && meets.at(snapshot, met, end) & !meets.bit(start) != 0
+            } else {
+                // Next to what the conversation is about, called by the question's own words:
+                // "how much is that hub" after asking whether the b2 bulb needs one.
+                self.named.get(&start).is_some_and(|a| a.from_context)
+                    && summary.path.hops() == 1
+                    && name_share(snapshot, &self.rest, name_matches, end) > 0.0
+            };
+            if described {
                 let weight = self.subjects.entry(end).or_insert(0.0);
                 *weight = weight.max(key.anchor_weight);
                 self.passed_on.insert(start);

@@ -71,7 +71,7 @@ attributes:
         &[
             r#"{"id":"plan/fiber-500","kind":"plan","name":"Fiber 500","aliases":["F500","光纤500"],"text":"500 Mbps fibre broadband with unlimited data.","attrs":{"monthly_price":45,"speed_mbps":500}}"#,
             r#"{"id":"plan/fiber-1000","kind":"plan","name":"Fiber 1000","aliases":["F1000","千兆光纤"],"text":"Gigabit fibre broadband for large homes.","attrs":{"monthly_price":70,"speed_mbps":1000}}"#,
-            r#"{"id":"device/nx-modem","kind":"device","name":"NX Fibre Modem","aliases":["NX modem","NX 光猫"],"text":"The optical network terminal installed at your wall socket."}"#,
+            r#"{"id":"device/nx-modem","kind":"device","name":"NX Fibre Modem","aliases":["NX modem","NX 光猫"],"text":"The optical network terminal installed at your wall socket.","attrs":{"monthly_price":4}}"#,
             r#"{"id":"device/mesh-pod","kind":"device","name":"Mesh Pod","aliases":["pod"],"text":"A Wi-Fi extender for upstairs rooms."}"#,
             r#"{"id":"policy/early-termination","kind":"policy","name":"Early termination fee","text":"Cancelling within 12 months costs 10 per remaining month."}"#,
             r#"{"id":"policy/equipment-return","kind":"policy","name":"Equipment return policy","text":"Return rented equipment within 30 days of cancelling or pay 80."}"#,
@@ -222,6 +222,11 @@ fn conversations_resolve_follow_ups_across_cli_calls() {
     let battery = ask_in(data.path(), "s3", "how big is the battery");
     assert_eq!(answer_id(&battery), Some("product/nova-7"), "{battery}");
     assert_eq!(battery["answer"]["attribute"]["key"], "battery_mah");
+    // "That hub" is the hub next to what the talk is about: its price, not the lock's.
+    ask_in(data.path(), "s4", "tell me about the lock k1");
+    let hub = ask_in(data.path(), "s4", "how much is that hub");
+    assert_eq!(answer_id(&hub), Some("product/hub-h2"), "{hub}");
+    assert_eq!(hub["answer"]["attribute"]["key"], "price", "{hub}");
 }
 
 #[test]
@@ -351,6 +356,11 @@ fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
     assert_eq!(answer_id(&modem), Some("device/nx-modem"), "{modem}");
     let it = ask_in(data.path(), "isp-plan", "tell me about it");
     assert_eq!(answer_id(&it), Some("device/nx-modem"), "{it}");
+    // "That modem" is the plan's modem: the price asked is its price, not the plan's.
+    ask_in(data.path(), "isp-price", "tell me about fiber 500");
+    let price = ask_in(data.path(), "isp-price", "how much is that modem");
+    assert_eq!(answer_id(&price), Some("device/nx-modem"), "{price}");
+    assert_eq!(price["answer"]["attribute"]["value"], "4", "{price}");
     let fast = ask(data.path(), "how fast is F1000");
     assert_eq!(fast["answer"]["attribute"]["value"], "1000");
     let out_of_scope = ask(data.path(), "do you sell mobile phones");
