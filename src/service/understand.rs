@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::{Node, Phrases, Schema};
 use crate::graph::RelId;
-use crate::text::analyzer::is_han;
+use crate::text::analyzer::{han_word_boundaries, is_han};
 
 /// NFKC (folds full-width forms), lowercase, NFKC again (lowercasing can leave combining marks
 /// uncomposed, as for "İ"), whitespace collapsed, trimmed. Idempotent.
@@ -712,6 +712,9 @@ impl Linker {
             map[text.text.len()] = chars.len();
             map
         };
+        // A Han phrase inside a longer word is not said: "怎么" (how) in "怎么回事" (what is
+        // going on).
+        let han_words = han_word_boundaries(normalized);
         for found in automaton.find_overlapping_iter(&text.text) {
             let index = found.pattern().as_usize();
             let (start, end) = (char_at[found.start()], char_at[found.end()]);
@@ -720,6 +723,10 @@ impl Linker {
             }
             let start = text.source[found.start()];
             let end = text.source[found.end()];
+            let whole_han_words = han_words[start] && han_words[end];
+            if !self.cue_latin[index] && !whole_han_words {
+                continue;
+            }
             for target in &self.cue_targets[index] {
                 if ignored(start, end, target) {
                     continue;
@@ -1076,6 +1083,18 @@ mod tests {
         assert_eq!(cues.kinds, [("policy".to_string(), 6)]);
         let cues = linker.cues(&normalize("is the X200 covered by the warranty"));
         assert_eq!(cues.relations.len(), 1, "stemmed phrase `cover by` matches");
+    }
+
+    #[test]
+    fn a_han_phrase_inside_a_longer_word_is_no_cue() {
+        let (linker, _) = linker_of(
+            r#"{"id":"issue/e51","kind":"issue","name":"Error E51","aliases":["E51"]}"#,
+            "kinds:\n  - name: faq\n    phrases: {zh: [\"怎么\"]}\n  - issue\n",
+        );
+        let kinds = |q: &str| linker.cues(&normalize(q)).kinds;
+        assert_eq!(kinds("路由器怎么重启"), [("faq".to_string(), 3)]);
+        // "怎么回事" (what is going on) is one word: it does not ask how to do something.
+        assert!(kinds("路由器报 E51 怎么回事").is_empty());
     }
 
     #[test]

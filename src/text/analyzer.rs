@@ -34,6 +34,33 @@ fn jieba() -> &'static Arc<Jieba> {
     JIEBA.get_or_init(|| Arc::new(Jieba::new()))
 }
 
+/// For each character position of `text` (0..=its length in characters), whether a word may
+/// start or end there: everywhere but inside a word jieba finds in a run of Han characters
+/// ("怎么回事" is one word, so "怎么" ends inside it).
+pub fn han_word_boundaries(text: &str) -> Vec<bool> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut boundaries = vec![true; chars.len() + 1];
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_han(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_han(chars[i]) {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let mut at = start;
+        for word in jieba().cut(&run, true) {
+            let len = word.word.chars().count();
+            boundaries[at + 1..at + len].fill(false);
+            at += len;
+        }
+    }
+    boundaries
+}
+
 /// True for characters segmented as Chinese/Japanese text.
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
