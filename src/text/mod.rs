@@ -356,8 +356,9 @@ impl TextSearcher {
     /// Whether an analysed word term, or a misspelling of one, occurs in any node's name,
     /// aliases, body or attributes: one edit apart for words of five letters or more, two for
     /// words of eight or more, and starting with the same letter ("intrest" is "interest";
-    /// "iphone" is not "phone", nor "mar", too short to tell, "map"). Han words must match
-    /// exactly. Fails only when the index cannot be read.
+    /// "iphone" is not "phone", nor "mar", too short to tell, "map"). A Han word is known as
+    /// written: one or two characters anywhere in the KB's text, longer ones as a word. Fails
+    /// only when the index cannot be read.
     pub fn knows_nearly(&self, term: &str) -> Result<bool> {
         if self.knows(term)? {
             return Ok(true);
@@ -366,6 +367,21 @@ impl TextSearcher {
         let Some(first) = term.chars().next() else {
             return Ok(false);
         };
+        if term.chars().all(analyzer::is_han) && letters <= 2 {
+            // A character or two of Chinese the KB writes only inside longer words ("屏" of
+            // "屏幕", screen): the KB's text has them together, so it knows what they say.
+            let f = self.fields;
+            for field in [f.grams_q, f.grams_t] {
+                let frequency = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, term))
+                    .map_err(searcher_error)?;
+                if frequency > 0 {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
         if letters < 5 || term.chars().any(analyzer::is_han) {
             return Ok(false);
         }
@@ -505,12 +521,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_misspelt_word_is_known_but_a_short_or_han_one_only_exactly() {
+    fn a_misspelt_word_is_known_but_a_short_or_han_one_only_as_written() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = TextIndex::open(dir.path()).unwrap();
         let node: Node = serde_json::from_str(
             r#"{"id":"faq/interest","kind":"faq","name":"How is interest charged?",
-                "text":"Interest is charged on balances carried past the map date. 可以寄到海外。"}"#,
+                "text":"Interest is charged on balances carried past the map date. 可以寄到海外。屏幕碎了可以换。"}"#,
         )
         .unwrap();
         index.apply([&node], [], 1, false).unwrap();
@@ -526,5 +542,12 @@ mod tests {
         assert!(!known("ibalance"), "a typo keeps the first letter");
         assert!(!known("mars"), "too short to take for a typo of `map`");
         assert!(known("海外") && !known("火星"), "Han words exactly");
+        // jieba keeps "屏幕" whole; "屏" and "幕碎" are still written in the text, "星" is not.
+        let han = |word: &str| searcher.knows_nearly(word).unwrap();
+        assert!(!searcher.knows("屏").unwrap());
+        assert!(
+            han("屏") && han("幕碎") && !han("星"),
+            "a character or two as written"
+        );
     }
 }
