@@ -712,7 +712,7 @@ impl Linker {
             map[text.text.len()] = chars.len();
             map
         };
-        // A Han phrase inside a longer word is not said: "怎么" (how) in "怎么回事" (what is
+        // A Han phrase inside a set phrase is not said: "怎么" (how) in "怎么回事" (what is
         // going on).
         let han_words = han_word_boundaries(normalized);
         for found in automaton.find_overlapping_iter(&text.text) {
@@ -1086,15 +1086,17 @@ mod tests {
     }
 
     #[test]
-    fn a_han_phrase_inside_a_longer_word_is_no_cue() {
+    fn a_han_phrase_inside_a_set_phrase_is_no_cue() {
         let (linker, _) = linker_of(
             r#"{"id":"issue/e51","kind":"issue","name":"Error E51","aliases":["E51"]}"#,
-            "kinds:\n  - name: faq\n    phrases: {zh: [\"怎么\"]}\n  - issue\n",
+            "kinds:\n  - name: faq\n    phrases: {zh: [\"怎么\"]}\n  - issue\n  - name: policy\n    phrases: {zh: [\"保修\"]}\n",
         );
         let kinds = |q: &str| linker.cues(&normalize(q)).kinds;
         assert_eq!(kinds("路由器怎么重启"), [("faq".to_string(), 3)]);
-        // "怎么回事" (what is going on) is one word: it does not ask how to do something.
+        // "怎么回事" (what is going on) is a set phrase: it does not ask how to do something.
         assert!(kinds("路由器报 E51 怎么回事").is_empty());
+        // "保修期" (warranty period) is a compound that still says "保修" (warranty).
+        assert_eq!(kinds("保修期多长"), [("policy".to_string(), 0)]);
     }
 
     #[test]

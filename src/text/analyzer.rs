@@ -34,9 +34,14 @@ fn jieba() -> &'static Arc<Jieba> {
     JIEBA.get_or_init(|| Arc::new(Jieba::new()))
 }
 
+/// Han words of this many characters or more are set phrases whose parts say nothing alone:
+/// "怎么回事" (what is going on) is not "怎么" (how). Shorter compounds keep their parts'
+/// meaning: "保修期" (warranty period) still says "保修" (warranty), "刷卡" (pay by card) "卡".
+const SET_PHRASE: usize = 4;
+
 /// For each character position of `text` (0..=its length in characters), whether a word may
-/// start or end there: everywhere but inside a word jieba finds in a run of Han characters
-/// ("怎么回事" is one word, so "怎么" ends inside it).
+/// start or end there: everywhere but inside a set phrase ([`SET_PHRASE`]) jieba finds in a run
+/// of Han characters ("怎么回事" is one word, so "怎么" ends inside it).
 pub fn han_word_boundaries(text: &str) -> Vec<bool> {
     let chars: Vec<char> = text.chars().collect();
     let mut boundaries = vec![true; chars.len() + 1];
@@ -54,7 +59,9 @@ pub fn han_word_boundaries(text: &str) -> Vec<bool> {
         let mut at = start;
         for word in jieba().cut(&run, true) {
             let len = word.word.chars().count();
-            boundaries[at + 1..at + len].fill(false);
+            if len >= SET_PHRASE {
+                boundaries[at + 1..at + len].fill(false);
+            }
             at += len;
         }
     }
