@@ -328,6 +328,9 @@ const FRONTIER: usize = 400;
 /// about: an uncued step out of a hub (a category of thousands of products, a feature every
 /// device has) fans out to everything and explains nothing.
 const HUB_DEGREE: usize = 200;
+/// The most edges of a node scanned for the named entities next to it ([`Meets::at`]): a hub
+/// several hundred products need is still one of the hubs a question names.
+const MEMBERSHIP_SCAN: usize = 4096;
 /// Path ends kept as candidates (the best by cue coverage, then length).
 const PATH_CANDIDATES: usize = 200;
 /// Anchors walked from.
@@ -536,17 +539,28 @@ pub fn walk(
 struct Meets {
     /// The named entities (not the conversation's), one bit each.
     named: Vec<u32>,
+    /// The bits of those named clearly enough to be met by a node next to them: a mention
+    /// shared by forty features ("matter support") names none of them in particular.
+    clearly: u32,
 }
+
+/// The anchor weight from which a named entity is met by the nodes next to it.
+const CLEARLY_NAMED: f32 = 0.5;
 
 impl Meets {
     fn new(anchors: &[Anchor]) -> Meets {
+        let named: Vec<&Anchor> = anchors
+            .iter()
+            .filter(|a| !a.from_context)
+            .take(32)
+            .collect();
         Meets {
-            named: anchors
+            clearly: named
                 .iter()
-                .filter(|a| !a.from_context)
-                .map(|a| a.slot)
-                .take(32)
-                .collect(),
+                .enumerate()
+                .filter(|(_, a)| a.weight >= CLEARLY_NAMED)
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+            named: named.iter().map(|a| a.slot).collect(),
         }
     }
 
@@ -558,17 +572,17 @@ impl Meets {
     }
 
     /// The named entities `slot` is or lies next to, remembered in `met`. A named entity meets
-    /// only itself (the cameras category named beside the c5 camera is not the camera), and a
-    /// hub's neighbours are not looked at (next to everything, it stands for nothing).
+    /// only itself (the cameras category named beside the c5 camera is not the camera); a node
+    /// with more than [`MEMBERSHIP_SCAN`] edges is not scanned for its neighbours.
     fn at(&self, snapshot: &Snapshot, met: &mut FxHashMap<u32, u32>, slot: u32) -> u32 {
         if self.named.len() < 2 {
             return self.bit(slot);
         }
         *met.entry(slot).or_insert_with(|| {
             let mut bits = self.bit(slot);
-            if bits == 0 && snapshot.graph.degree(slot) <= HUB_DEGREE {
+            if bits == 0 && snapshot.graph.degree(slot) <= MEMBERSHIP_SCAN {
                 for step in snapshot.graph.steps_from(slot) {
-                    bits |= self.bit(step.to);
+                    bits |= self.bit(step.to) & self.clearly;
                 }
             }
             bits
