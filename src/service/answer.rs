@@ -284,7 +284,11 @@ impl KnowledgeBase {
                     }),
                     cues,
                 };
-                described = Some((Describer::new(evidence, lexical, found), walk_ms, ms(stage)));
+                let describer = Describer::new(evidence, lexical, found);
+                // The words no node knows (looked up in the term dictionary the first time) are
+                // counted here too, while the model embeds.
+                let unknown = unknown_words(&snapshot, rest_terms);
+                described = Some((describer, walk_ms, ms(stage), unknown));
             },
         )?;
         let Understood {
@@ -297,7 +301,8 @@ impl KnowledgeBase {
         } = understood.get().expect("retrieval understood the question");
         let lang = *lang;
         timings.insert("understand", *understand_ms);
-        let (describer, walk_ms, described_ms) = described.expect("retrieval runs the walk");
+        let (describer, walk_ms, described_ms, unknown) =
+            described.expect("retrieval runs the walk");
         let rest_terms = rest_terms.get().expect("the walk analysed the other words");
         timings.insert("walk", walk_ms);
         timings.insert("embed", retrieval.embed_ms);
@@ -317,26 +322,10 @@ impl KnowledgeBase {
         timings.insert("reason", ms(stage) + described_ms);
 
         let stage = Instant::now();
-        // Jieba's search mode gives a word and its sub-words ("能寄到", "寄到"): a word is
-        // counted once, by its longest form. A stem that is a stop word ("whats" → "what") is
-        // in no index and says nothing.
-        let words: Vec<&String> = rest_terms
-            .iter()
-            .filter(|t| {
-                !t.chars().any(is_han)
-                    || !rest_terms
-                        .iter()
-                        .any(|o| o.len() > t.len() && o.contains(t.as_str()))
-            })
-            .filter(|t| !STOP_WORDS.contains(&t.as_str()))
-            .collect();
-        let unknown = words
-            .iter()
-            .map(|t| snapshot.text.knows_nearly(t).map(|known| !known))
-            .collect::<std::result::Result<Vec<bool>, _>>()?;
+        let unknown = unknown?;
         let signals = QuestionSignals {
             best_cosine: retrieval.legs[1].hits.first().map_or(0.0, |h| h.1),
-            unknown_share: unknown.iter().filter(|u| **u).count() as f32
+            unknown_share: unknown.iter().filter(|(_, u)| *u).count() as f32
                 / unknown.len().max(1) as f32,
         };
         let confidence = ranked
@@ -418,11 +407,10 @@ impl KnowledgeBase {
             kinds: cues.kinds.iter().map(|(k, _)| k.clone()).collect(),
             attributes: cues.attributes.iter().map(|(a, _)| a.clone()).collect(),
             other_words: rest_terms.clone(),
-            unknown_words: words
+            unknown_words: unknown
                 .iter()
-                .zip(&unknown)
-                .filter(|(_, unknown)| **unknown)
-                .map(|(t, _)| (*t).clone())
+                .filter(|(_, unknown)| *unknown)
+                .map(|(t, _)| t.clone())
                 .collect(),
             candidates: ranked
                 .iter()
@@ -509,6 +497,30 @@ impl KnowledgeBase {
 
 /// The question with its entity mentions blanked out: what is left says what the answer itself
 /// is about.
+/// For each of the question's other words (`rest_terms`), whether no node contains it even
+/// misspelt. Jieba's search mode gives a word and its sub-words ("能寄到", "寄到"): a word is
+/// counted once, by its longest form. A stem that is a stop word ("whats" → "what") is in no
+/// index and says nothing.
+fn unknown_words(snapshot: &Snapshot, rest_terms: &[String]) -> Result<Vec<(String, bool)>> {
+    rest_terms
+        .iter()
+        .filter(|t| {
+            !t.chars().any(is_han)
+                || !rest_terms
+                    .iter()
+                    .any(|o| o.len() > t.len() && o.contains(t.as_str()))
+        })
+        .filter(|t| !STOP_WORDS.contains(&t.as_str()))
+        .map(|t| {
+            snapshot
+                .text
+                .knows_nearly(t)
+                .map(|known| (t.clone(), !known))
+                .map_err(Into::into)
+        })
+        .collect()
+}
+
 fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> String {
     let mut chars: Vec<char> = normalized.chars().collect();
     let len = chars.len();
