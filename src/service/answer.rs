@@ -495,8 +495,6 @@ impl KnowledgeBase {
     }
 }
 
-/// The question with its entity mentions blanked out: what is left says what the answer itself
-/// is about.
 /// For each of the question's other words (`rest_terms`), whether no node contains it even
 /// misspelt. Jieba's search mode gives a word and its sub-words ("能寄到", "寄到"): a word is
 /// counted once, by its longest form. A stem that is a stop word ("whats" → "what") is in no
@@ -521,6 +519,8 @@ fn unknown_words(snapshot: &Snapshot, rest_terms: &[String]) -> Result<Vec<(Stri
         .collect()
 }
 
+/// The question with its entity mentions blanked out: what is left says what the answer itself
+/// is about.
 fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> String {
     let mut chars: Vec<char> = normalized.chars().collect();
     let len = chars.len();

@@ -852,10 +852,11 @@ impl<'a> Describer<'a> {
         let anchor = self.named.get(&slot);
         let direct = anchor.filter(|a| !a.from_context).map_or(0.0, |a| a.weight);
         let context = anchor.filter(|a| a.from_context).map_or(0.0, |a| a.weight);
-        // The node holds the attribute asked for and is what the question is about: named,
-        // from the conversation, or called by a word of the question ("how much is that hub").
         let path = self.walk.paths.get(&slot);
-        // How strongly the question is about this node, if it holds the attribute asked for.
+        // How strongly the question is about this node: where an asked relation leads (or what
+        // a follow-up calls by name, [`Describer::find_subjects`]); else named, from the
+        // conversation, or called by a word of the question; not what a relation leads away
+        // from. The node's attribute asked for is answered when it is the subject.
         let subject = if let Some(&weight) = self.subjects.get(&slot) {
             Some(weight)
         } else if self.passed_on.contains(&slot) {
