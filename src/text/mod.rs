@@ -341,7 +341,12 @@ impl TextSearcher {
     /// Fails only when the index cannot be read.
     pub fn knows(&self, term: &str) -> Result<bool> {
         let f = self.fields;
-        for field in [f.name, f.aliases, f.body, f.attrs] {
+        self.in_any(&[f.name, f.aliases, f.body, f.attrs], term)
+    }
+
+    /// Whether `term` occurs in any of `fields`.
+    fn in_any(&self, fields: &[Field], term: &str) -> Result<bool> {
+        for &field in fields {
             let frequency = self
                 .searcher
                 .doc_freq(&Term::from_field_text(field, term))
@@ -371,16 +376,7 @@ impl TextSearcher {
             // A character or two of Chinese the KB writes only inside longer words ("屏" of
             // "屏幕", screen): the KB's text has them together, so it knows what they say.
             let f = self.fields;
-            for field in [f.grams_q, f.grams_t] {
-                let frequency = self
-                    .searcher
-                    .doc_freq(&Term::from_field_text(field, term))
-                    .map_err(searcher_error)?;
-                if frequency > 0 {
-                    return Ok(true);
-                }
-            }
-            return Ok(false);
+            return self.in_any(&[f.grams_q, f.grams_t], term);
         }
         if letters < 5 || term.chars().any(analyzer::is_han) {
             return Ok(false);
