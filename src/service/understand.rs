@@ -167,6 +167,10 @@ pub struct Linker {
     cues: Option<AhoCorasick>,
     cue_targets: Vec<Vec<CueTarget>>,
     cue_latin: Vec<bool>,
+    /// Han characters the schema's relation phrases use for one relation (nearly) alone: "要"
+    /// of "需要" and "要不要" (`requires`), "配" of "搭配", "配套" and "能不能配"
+    /// (`compatible_with`). See [`Linker::cues_outside`].
+    han_relation_chars: HashMap<char, (RelId, f32)>,
 }
 
 /// Sorted surface forms packed into one buffer, with the nodes each names (both as offset
@@ -403,6 +407,7 @@ impl Linker {
         };
         let all =
             |phrases: &Phrases| -> Vec<String> { phrases.values().flatten().cloned().collect() };
+        let han_relation_chars = han_relation_chars(schema);
         let kind_words: HashSet<String> = schema
             .kinds
             .iter()
@@ -502,6 +507,7 @@ impl Linker {
             cues,
             cue_targets,
             cue_latin,
+            han_relation_chars,
         }
     }
 
@@ -678,16 +684,17 @@ impl Linker {
                 })
         };
         let held = |key: &str| mentions.iter().any(|m| holds(m.slot, key));
-        self.cues_where(normalized, &ignored, &held)
+        self.cues_where(normalized, mentions, &ignored, &held)
     }
 
     pub fn cues(&self, normalized: &str) -> Cues {
-        self.cues_where(normalized, &|_, _, _| false, &|_| false)
+        self.cues_where(normalized, &[], &|_, _, _| false, &|_| false)
     }
 
     fn cues_where(
         &self,
         normalized: &str,
+        mentions: &[Link],
         ignored: &dyn Fn(usize, usize, &CueTarget) -> bool,
         held: &dyn Fn(&str) -> bool,
     ) -> Cues {
@@ -747,9 +754,16 @@ impl Linker {
                 }
             }
         }
+        let source: Vec<char> = normalized.chars().collect();
+        relations.extend(self.relation_chars_between(
+            &source,
+            mentions,
+            &relations,
+            &kinds,
+            &attributes,
+        ));
         // "what policy applies to the device that …", "家庭安心套餐送什么设备": of several kinds
         // named, the one right after the question word is the one asked for.
-        let source: Vec<char> = normalized.chars().collect();
         let asked_right_after = |ask_end: usize, cue_start: usize| {
             let Some(gap) = source.get(ask_end..cue_start) else {
                 return false;
@@ -799,6 +813,88 @@ impl Linker {
         cues.attributes.dedup_by(|a, b| a.0 == b.0);
         cues
     }
+}
+
+impl Linker {
+    /// Between two things a Chinese question names, a short run of Han characters with no cue
+    /// phrase in it often says how they are related by one character of a relation's phrases:
+    /// "b2 灯泡要的那个网关" (the gateway the b2 bulb needs: "要" of "需要"), "z5 耳机配的充电器"
+    /// (the charger that goes with the z5: "配" of "搭配"). Each such character
+    /// ([`Linker::han_relation_chars`]) outside other cues cues its relation there.
+    fn relation_chars_between(
+        &self,
+        source: &[char],
+        mentions: &[Link],
+        relations: &[(RelId, usize, usize)],
+        kinds: &[(String, usize, usize)],
+        attributes: &[(String, usize, usize)],
+    ) -> Vec<(RelId, usize, usize)> {
+        let mut found = Vec::new();
+        if self.han_relation_chars.is_empty() {
+            return found;
+        }
+        let mut spans: Vec<(usize, usize)> = mentions
+            .iter()
+            .filter(|m| m.exact)
+            .map(|m| (m.start, m.end.min(source.len())))
+            .collect();
+        spans.sort_unstable();
+        let mut end = None;
+        for (start, stop) in spans {
+            if let Some(after) = end.filter(|&after| after < start) {
+                let gap = &source[after..start];
+                let han = gap.iter().filter(|c| is_han(**c)).count();
+                let only_han = gap.iter().all(|c| is_han(*c) || c.is_whitespace());
+                if only_han
+                    && (1..=MAX_RELATION_GAP).contains(&han)
+                    && !relations.iter().any(|r| r.1 < start && after < r.2)
+                {
+                    // One relation a gap: the character saying it most surely ("要配", needs
+                    // to go with: "要" is only ever `requires`, "配" mostly `compatible_with`).
+                    let best = (after..start)
+                        .filter(|&at| {
+                            let inside = |s: usize, e: usize| s <= at && at < e;
+                            !kinds.iter().any(|k| inside(k.1, k.2))
+                                && !attributes.iter().any(|a| inside(a.1, a.2))
+                        })
+                        .filter_map(|at| Some((at, self.han_relation_chars.get(&source[at])?)))
+                        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then(b.0.cmp(&a.0)));
+                    if let Some((at, &(rel, _))) = best {
+                        found.push((rel, at, at + 1));
+                    }
+                }
+            }
+            end = Some(end.map_or(stop, |e: usize| e.max(stop)));
+        }
+        found
+    }
+}
+
+/// The most Han characters between two mentions read for a relation's character.
+const MAX_RELATION_GAP: usize = 4;
+
+/// Han characters of the schema's relation phrases that say one relation: used in at least two
+/// of its phrases and in at least three quarters of all the relation phrases using them; with that share.
+fn han_relation_chars(schema: &Schema) -> HashMap<char, (RelId, f32)> {
+    let mut uses: HashMap<char, HashMap<RelId, usize>> = HashMap::new();
+    for (i, rel) in schema.relations.iter().enumerate() {
+        for phrase in rel.phrases.values().flatten() {
+            let chars: BTreeSet<char> = phrase.chars().filter(|c| is_han(*c)).collect();
+            for c in chars {
+                *uses.entry(c).or_default().entry(i as RelId).or_default() += 1;
+            }
+        }
+    }
+    uses.into_iter()
+        .filter_map(|(c, by_relation)| {
+            let total: usize = by_relation.values().sum();
+            let (&rel, &most) = by_relation
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+            let share = most as f32 / total as f32;
+            (most >= 2 && share >= 0.75).then_some((c, (rel, share)))
+        })
+        .collect()
 }
 
 /// The first index in `low..high` for which `before` is false (it must be true for a prefix of
@@ -1232,6 +1328,40 @@ mod tests {
             warranty.kinds.iter().any(|(k, _)| k == "policy"),
             "{warranty:?}"
         );
+    }
+
+    #[test]
+    fn a_relation_character_between_two_named_things_cues_its_relation() {
+        let (linker, nodes) = linker_of(
+            r#"{"id":"product/b2","kind":"product","name":"B2 灯泡"}
+{"id":"category/hubs","kind":"category","name":"Hubs","aliases":["网关"]}
+{"id":"category/chargers","kind":"category","name":"Chargers","aliases":["充电器"]}"#,
+            "kinds: [product, category, policy]\nrelations:\n  - name: requires\n    from: [product]\n    to: [product]\n    phrases: {zh: [\"需要\", \"要不要\", \"得配\"]}\n  - name: compatible_with\n    from: [product]\n    to: [product]\n    phrases: {zh: [\"搭配\", \"配套\", \"能不能配\"]}\n  - name: covered_by\n    from: [product]\n    to: [policy]\n    phrases: {zh: [\"保修\"]}\n",
+        );
+        let relations = |question: &str| {
+            let normalized = normalize(question);
+            let links = linker.link(&normalized);
+            let cues = linker.cues_outside(
+                &normalized,
+                &links,
+                &|slot, kind| nodes[slot as usize].kind.as_str() == kind,
+                &|_, _| false,
+            );
+            cues.relations.iter().map(|(r, _)| *r).collect::<Vec<_>>()
+        };
+        let (requires, compatible_with) = (0, 1);
+        // "要" is only ever `requires`; "配" is `compatible_with` three times in four.
+        assert_eq!(relations("b2 灯泡要的那个网关老是离线"), [requires]);
+        assert_eq!(relations("b2 灯泡配的充电器"), [compatible_with]);
+        // One relation a gap, the surer one: "要配" (needs to go with) is `requires`.
+        assert_eq!(relations("b2 灯泡要配网关吗"), [requires]);
+        // Not outside two named things, nor across a longer gap, nor beside a cue phrase.
+        assert!(relations("我要退货").is_empty());
+        assert!(relations("b2 灯泡要").is_empty());
+        assert!(relations("b2 灯泡用了很久以后要换网关吗").is_empty());
+        assert_eq!(relations("b2 灯泡需要网关吗"), [requires]);
+        // A character of one phrase only ("保") says nothing alone.
+        assert!(relations("b2 灯泡保网关").is_empty());
     }
 
     #[test]
