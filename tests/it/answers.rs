@@ -231,6 +231,12 @@ fn conversations_resolve_follow_ups_across_cli_calls() {
     let hub = ask_in(data.path(), "s4", "how much is that hub");
     assert_eq!(answer_id(&hub), Some("product/hub-h2"), "{hub}");
     assert_eq!(hub["answer"]["attribute"]["key"], "price", "{hub}");
+    // When the talk is about a hub already, "that hub" is that one, not the hub it replaced.
+    let needs = ask_in(data.path(), "s5", "does the b2 bulb need a hub");
+    assert_eq!(answer_id(&needs), Some("product/hub-h2"), "{needs}");
+    let price = ask_in(data.path(), "s5", "ok how much is that hub");
+    assert_eq!(answer_id(&price), Some("product/hub-h2"), "{price}");
+    assert_eq!(price["answer"]["attribute"]["value"], "79", "{price}");
 }
 
 #[test]
