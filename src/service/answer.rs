@@ -244,7 +244,8 @@ impl KnowledgeBase {
         // candidates known without a vector are worked out while the model embeds the question.
         // The cells outlive the step that fills them, so the describer it builds can borrow.
         let depth = self.settings.search.leg_depth;
-        let (rest_terms, mentions) = (OnceCell::new(), OnceCell::new());
+        let (rest_terms, kind_terms, mentions) =
+            (OnceCell::new(), OnceCell::new(), OnceCell::new());
         let mut described = None;
         let retrieval = self.retrieve(
             &snapshot,
@@ -279,6 +280,11 @@ impl KnowledgeBase {
                     snapshot: &snapshot,
                     anchors,
                     rest_terms,
+                    kind_terms: kind_terms.get_or_init(|| {
+                        snapshot
+                            .text
+                            .word_terms(&within(normalized, &cues.kind_spans))
+                    }),
                     mentions: mentions.get_or_init(|| {
                         super::understand::Linker::mention_texts(normalized, links)
                     }),
@@ -528,6 +534,21 @@ fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> Stri
         chars[link.start.min(len)..link.end.min(len)].fill(' ');
     }
     chars.into_iter().collect()
+}
+
+/// The characters of `normalized` within `spans`, the rest blanked.
+fn within(normalized: &str, spans: &[(usize, usize)]) -> String {
+    normalized
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if spans.iter().any(|&(start, end)| start <= i && i < end) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
 }
 
 /// How a question was understood: its normal form, language, entity mentions, cues and the

@@ -320,6 +320,9 @@ pub struct Evidence<'a> {
     /// Analysed terms of the question outside the entity mentions ("warranty" in "what's the
     /// warranty on the Z5").
     pub rest_terms: &'a [String],
+    /// Analysed terms of the phrases naming the kind asked for ("warranti" in "what's the
+    /// warranty on the Z5"): of the other words, those a path to that kind answers by its end.
+    pub kind_terms: &'a [String],
     /// The question's exact entity mentions in compact form ("folio26pro"), so a candidate that
     /// names the same thing can be told from its siblings ("folio26s").
     pub mentions: &'a [String],
@@ -403,6 +406,8 @@ pub struct Walk {
     meets: Meets,
     /// The named entities each node walked through is or lies next to ([`Meets::at`]).
     met: FxHashMap<u32, u32>,
+    /// [`hierarchies`].
+    hierarchy: Vec<bool>,
 }
 
 /// Walks out from `anchors` (up to `max_hops`), preferring relations `cues` asks about and nodes
@@ -415,6 +420,7 @@ pub fn walk(
     max_hops: usize,
 ) -> Walk {
     let cued: FxHashSet<u16> = cues.relations.iter().map(|(rel, _)| *rel).collect();
+    let hierarchy = hierarchies(snapshot);
     let rest = Terms::of(rest_terms);
     let mut name_matches: FxHashMap<u32, f32> = FxHashMap::default();
     let mut name_match = |slot: u32| name_share(snapshot, &rest, &mut name_matches, slot);
@@ -494,7 +500,7 @@ pub fn walk(
                 let end = path.end();
                 reached_from.entry(end).or_default().insert(anchor.slot);
                 let hops = shortest.entry(end).or_insert(usize::MAX);
-                *hops = (*hops).min(path.hops());
+                *hops = (*hops).min(hops_in_meaning(path, &hierarchy));
                 let through = (steps
                     .iter()
                     .fold(0, |seen, s| seen | meets.at(snapshot, &mut met, s.to))
@@ -534,6 +540,7 @@ pub fn walk(
         named,
         meets,
         met,
+        hierarchy,
     }
 }
 
@@ -688,6 +695,8 @@ fn name_share(
 pub struct Describer<'a> {
     evidence: Evidence<'a>,
     rest: Terms<'a>,
+    /// Some of the question's other words say more than the kind asked for.
+    rest_beyond_kinds: bool,
     cued: FxHashSet<u16>,
     kinds: FxHashSet<&'a str>,
     attributes: Vec<&'a str>,
@@ -722,6 +731,10 @@ impl<'a> Describer<'a> {
         let kind_led = cued.is_empty() && !cues.kinds.is_empty() && !evidence.anchors.is_empty();
         let mut describer = Describer {
             rest: Terms::of(evidence.rest_terms),
+            rest_beyond_kinds: evidence
+                .rest_terms
+                .iter()
+                .any(|t| !evidence.kind_terms.contains(t)),
             cued,
             kinds: cues.kinds.iter().map(|(k, _)| k.as_str()).collect(),
             attributes: cues.attributes.iter().map(|(a, _)| a.as_str()).collect(),
@@ -927,7 +940,7 @@ impl<'a> Describer<'a> {
                 .get(&slot)
                 .map_or(0.0, |a| a.len() as f32 / walked);
             f.path_explains_rest_of_question = summary.explained;
-            f.path_hops = summary.path.hops() as f32 / 3.0;
+            f.path_hops = hops_in_meaning(&summary.path, &self.walk.hierarchy) as f32 / 3.0;
             let named = self.walk.named.len();
             if named > 1 {
                 f.path_through_named = summary.key.through as f32 / (named - 1) as f32;
@@ -942,8 +955,13 @@ impl<'a> Describer<'a> {
             // needs have" ends with an uncued step into a warranty).
             // Asking for a kind without a relation cue ("the return policy on the voltgo 30w",
             // "which plan adds threat protection to my x300") asks along whatever relations lead
-            // there: a path to the kind asked for is as complete as the question says.
-            let complete = (relational || (kind_led && summary.path.hops() > 0))
+            // there: a path to the kind asked for is as complete as the question says — if it
+            // says something of the rest of the question too (another word of it besides the
+            // kind's, or another entity it names). "can i get express delivery on the z5 pro" is not answered by
+            // the z5 pro's multipoint FAQ, an FAQ one step away that explains neither word.
+            let says_the_rest =
+                !self.rest_beyond_kinds || summary.explained > 0.0 || summary.key.through > 0;
+            let complete = (relational || (kind_led && summary.path.hops() > 0 && says_the_rest))
                 && summary.key.covered == cued.len()
                 && if kinds.is_empty() {
                     summary.key.last_cued
@@ -974,6 +992,38 @@ impl<'a> Describer<'a> {
             attribute,
         }
     }
+}
+
+/// The relations that file things under groups which are filed under groups in turn: a
+/// relation whose target kinds are some of its source kinds but not all (`belongs_to`, from
+/// products and categories to categories). Indexed by relation id.
+fn hierarchies(snapshot: &Snapshot) -> Vec<bool> {
+    snapshot
+        .schema
+        .relations
+        .iter()
+        .map(|r| r.to.len() < r.from.len() && r.to.iter().all(|kind| r.from.contains(kind)))
+        .collect()
+}
+
+/// A path's hops as a question counts them: a climb up a hierarchy on the way somewhere else
+/// is one step however many levels it climbs. The express shipping policy that covers the audio
+/// category covers the earbuds filed under it and the Z5 Pro filed under those: two steps from
+/// the Z5 Pro, not three. A path that ends in the climb ("which range is the z5 pro in") counts
+/// every level.
+fn hops_in_meaning(path: &Path, hierarchy: &[bool]) -> usize {
+    let steps = &path.steps;
+    let climbs_on = |i: usize| {
+        i > 0
+            && i + 1 < steps.len()
+            && steps[i].rel == steps[i - 1].rel
+            && steps[i].direction == steps[i - 1].direction
+            && hierarchy
+                .get(steps[i].rel as usize)
+                .copied()
+                .unwrap_or(false)
+    };
+    (0..steps.len()).filter(|&i| !climbs_on(i)).count()
 }
 
 /// Each hit's rank (from 1) and score.

@@ -105,6 +105,8 @@ pub struct Link {
 pub struct Cues {
     pub relations: Vec<(RelId, usize)>,
     pub kinds: Vec<(String, usize)>,
+    /// Character spans of the phrases that name the kinds in `kinds`.
+    pub kind_spans: Vec<(usize, usize)>,
     pub attributes: Vec<(String, usize)>,
     pub human_request: bool,
     pub negative_hits: usize,
@@ -804,6 +806,7 @@ impl Linker {
             .into_iter()
             .map(|(r, start, _)| (r, start))
             .collect();
+        cues.kind_spans = kinds.iter().map(|(_, start, end)| (*start, *end)).collect();
         cues.kinds = kinds.into_iter().map(|(k, start, _)| (k, start)).collect();
         cues.relations.sort();
         cues.relations.dedup_by_key(|(rel, _)| *rel);

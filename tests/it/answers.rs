@@ -492,6 +492,71 @@ fn paths_join_what_a_question_names_and_end_at_the_kind_it_asks_for() {
     }
 }
 
+/// A shop whose shipping policies cover a category two levels above its earbuds.
+fn shop_kb(dir: &Path) {
+    write_kb(
+        dir,
+        r#"kinds:
+  - name: product
+    phrases: {en: ["product", "device"]}
+  - category
+  - name: faq
+    phrases: {en: ["how do i", "can i"]}
+  - name: policy
+    phrases: {en: ["policy", "shipping", "delivery", "returns"]}
+relations:
+  - name: belongs_to
+    from: [product, category]
+    to: [category]
+    inverse: has_product
+  - name: covered_by
+    from: [category]
+    to: [policy]
+    inverse: covers
+  - name: about
+    from: [faq]
+    to: [product]
+    inverse: has_faq
+"#,
+        &[
+            r#"{"id": "product/z9", "kind": "product", "name": "Z9 Earbuds", "aliases": ["Z9"], "text": "Wireless earbuds with noise cancelling and an eight-hour battery."}"#,
+            r#"{"id": "product/s3", "kind": "product", "name": "S3 Speaker", "aliases": ["S3"], "text": "A portable speaker."}"#,
+            r#"{"id": "category/earbuds", "kind": "category", "name": "Earbuds", "text": "In-ear wireless earbuds."}"#,
+            r#"{"id": "category/speakers", "kind": "category", "name": "Speakers", "text": "Portable speakers."}"#,
+            r#"{"id": "category/audio", "kind": "category", "name": "Audio", "text": "Everything for listening."}"#,
+            r#"{"id": "policy/express", "kind": "policy", "name": "Express Shipping", "aliases": ["express delivery", "next-day delivery"], "text": "Orders placed before 2 pm ship the same day and arrive the next business day for $14.99."}"#,
+            r#"{"id": "policy/standard", "kind": "policy", "name": "Standard Shipping", "text": "Free shipping in 3 to 5 business days."}"#,
+            r#"{"id": "policy/returns", "kind": "policy", "name": "30-Day Returns", "text": "Return unopened items within 30 days."}"#,
+            r#"{"id": "faq/z9-multipoint", "kind": "faq", "name": "Can the Z9 connect to two devices at once?", "text": "Yes: the Z9 pairs with two phones or laptops at the same time and switches to whichever plays."}"#,
+            r#"{"id": "faq/z9-pairing", "kind": "faq", "name": "How do I pair the Z9 with my phone?", "text": "Open the case, hold the button for three seconds and pick Z9 in your phone's Bluetooth list."}"#,
+        ],
+        &[
+            r#"{"from": "product/z9", "rel": "belongs_to", "to": "category/earbuds"}"#,
+            r#"{"from": "product/s3", "rel": "belongs_to", "to": "category/speakers"}"#,
+            r#"{"from": "category/earbuds", "rel": "belongs_to", "to": "category/audio"}"#,
+            r#"{"from": "category/speakers", "rel": "belongs_to", "to": "category/audio"}"#,
+            r#"{"from": "category/audio", "rel": "covered_by", "to": "policy/express"}"#,
+            r#"{"from": "category/audio", "rel": "covered_by", "to": "policy/standard"}"#,
+            r#"{"from": "category/audio", "rel": "covered_by", "to": "policy/returns"}"#,
+            r#"{"from": "faq/z9-multipoint", "rel": "about", "to": "product/z9"}"#,
+            r#"{"from": "faq/z9-pairing", "rel": "about", "to": "product/z9"}"#,
+        ],
+    );
+}
+
+#[test]
+fn a_policy_on_a_parent_category_answers_for_the_products_under_it() {
+    let data = imported(shop_kb);
+    // Express shipping covers the audio category, the earbuds under it and so the Z9: what the
+    // question asks, where the Z9's own FAQs one step away say nothing of express delivery.
+    let express = ask(data.path(), "can i get express delivery on my z9 earbuds");
+    assert_eq!(answer_id(&express), Some("policy/express"), "{express}");
+    assert!(express["confidence"].as_f64().unwrap() >= 0.35, "{express}");
+    // An FAQ that says what the question asks still answers it.
+    let faq = ask(data.path(), "can the z9 connect to two phones");
+    assert_eq!(answer_id(&faq), Some("faq/z9-multipoint"), "{faq}");
+}
+
 #[test]
 fn eval_and_tune_work_on_a_second_kb() {
     let data = isp_data_dir();
