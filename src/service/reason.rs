@@ -702,6 +702,9 @@ pub struct Describer<'a> {
     attributes: Vec<&'a str>,
     /// A relation cue with something to walk from: a question the graph may answer.
     relational: bool,
+    /// A kind asked for besides what relations ask: not only named inside a relation's phrase
+    /// ("怎么" in "怎么修", how to fix: the FAQ kind's word in a `solved_by` phrase).
+    kind_asked_apart: bool,
     /// A kind asked for, no relation cue, something to walk from ("which plan adds threat
     /// protection to my x300"): the question asks along whatever relations lead to that kind.
     kind_led: bool,
@@ -729,6 +732,11 @@ impl<'a> Describer<'a> {
         // nothing the graph can answer: the question is judged like any other.
         let relational = !cued.is_empty() && !evidence.anchors.is_empty();
         let kind_led = cued.is_empty() && !cues.kinds.is_empty() && !evidence.anchors.is_empty();
+        let only_inside_relations = cues
+            .kinds
+            .iter()
+            .all(|(kind, _)| cues.kinds_inside_relations.contains(kind));
+        let kind_asked_apart = !cues.kinds.is_empty() && (!relational || !only_inside_relations);
         let mut describer = Describer {
             rest: Terms::of(evidence.rest_terms),
             rest_beyond_kinds: evidence
@@ -739,6 +747,7 @@ impl<'a> Describer<'a> {
             kinds: cues.kinds.iter().map(|(k, _)| k.as_str()).collect(),
             attributes: cues.attributes.iter().map(|(a, _)| a.as_str()).collect(),
             relational,
+            kind_asked_apart,
             kind_led,
             named: evidence.anchors.iter().map(|a| (a.slot, a)).collect(),
             lexical: ranks(lexical),
@@ -952,18 +961,20 @@ impl<'a> Describer<'a> {
                 .map_or(0.0, |h| *h as f32 / 3.0);
             // Complete: every asked relation walked, ending where the question points — along
             // an asked relation, or at the kind asked for ("what warranty does the hub the c3
-            // needs have" ends with an uncued step into a warranty).
+            // needs have" ends with an uncued step into a warranty; a kind named only inside a
+            // relation's phrase asks for none, [`Describer::kind_asked_apart`]).
             // Asking for a kind without a relation cue ("the return policy on the voltgo 30w",
             // "which plan adds threat protection to my x300") asks along whatever relations lead
             // there: a path to the kind asked for is as complete as the question says — if it
             // says something of the rest of the question too (another word of it besides the
-            // kind's, or another entity it names). "can i get express delivery on the z5 pro" is not answered by
-            // the z5 pro's multipoint FAQ, an FAQ one step away that explains neither word.
+            // kind's, or another entity it names). "can i get express delivery on the z5 pro"
+            // is not answered by the z5 pro's multipoint FAQ, an FAQ one step away that
+            // explains neither word.
             let says_the_rest =
                 !self.rest_beyond_kinds || summary.explained > 0.0 || summary.key.through > 0;
             let complete = (relational || (kind_led && summary.path.hops() > 0 && says_the_rest))
                 && summary.key.covered == cued.len()
-                && if kinds.is_empty() {
+                && if !self.kind_asked_apart {
                     summary.key.last_cued
                 } else {
                     of_kind_asked

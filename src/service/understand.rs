@@ -107,6 +107,8 @@ pub struct Cues {
     pub kinds: Vec<(String, usize)>,
     /// Character spans of the phrases that name the kinds in `kinds`.
     pub kind_spans: Vec<(usize, usize)>,
+    /// The kinds in `kinds` named only inside a relation's phrase.
+    pub kinds_inside_relations: Vec<String>,
     pub attributes: Vec<(String, usize)>,
     pub human_request: bool,
     pub negative_hits: usize,
@@ -802,11 +804,25 @@ impl Linker {
             .into_iter()
             .map(|(key, start, _)| (key, start))
             .collect();
-        cues.relations = relations
-            .into_iter()
-            .map(|(r, start, _)| (r, start))
-            .collect();
+        cues.relations = relations.iter().map(|(r, start, _)| (*r, *start)).collect();
         cues.kind_spans = kinds.iter().map(|(_, start, end)| (*start, *end)).collect();
+        // A kind word said only inside a relation's phrase ("怎么" of "怎么修", how to fix) is
+        // part of how the relation is asked, not a kind asked for besides.
+        cues.kinds_inside_relations = kinds
+            .iter()
+            .map(|(kind, _, _)| kind)
+            .filter(|kind| {
+                kinds
+                    .iter()
+                    .filter(|(k, _, _)| k == *kind)
+                    .all(|(_, start, end)| {
+                        relations
+                            .iter()
+                            .any(|(_, s, e)| s <= start && end <= e && (s, e) != (start, end))
+                    })
+            })
+            .cloned()
+            .collect();
         cues.kinds = kinds.into_iter().map(|(k, start, _)| (k, start)).collect();
         cues.relations.sort();
         cues.relations.dedup_by_key(|(rel, _)| *rel);
@@ -1365,6 +1381,22 @@ mod tests {
         assert_eq!(relations("b2 灯泡需要网关吗"), [requires]);
         // A character of one phrase only ("保") says nothing alone.
         assert!(relations("b2 灯泡保网关").is_empty());
+    }
+
+    #[test]
+    fn a_kind_word_inside_a_relation_phrase_is_told_apart() {
+        let (linker, _) = linker_of(
+            r#"{"id":"product/h2","kind":"product","name":"H2 网关"}"#,
+            "kinds:\n  - product\n  - name: faq\n    phrases: {zh: [\"怎么\"]}\n  - solution\nrelations:\n  - name: solved_by\n    from: [product]\n    to: [solution]\n    phrases: {zh: [\"怎么修\"]}\n",
+        );
+        let cues = |question: &str| linker.cues(&normalize(question));
+        // "怎么" (how) only inside "怎么修" (how to fix): part of asking along `solved_by`.
+        let fix = cues("h2 网关老是离线 怎么修");
+        assert_eq!(fix.kinds.len(), 1, "{fix:?}");
+        assert_eq!(fix.kinds_inside_relations, ["faq"]);
+        // Said on its own as well, it asks for an FAQ besides.
+        let how = cues("h2 网关怎么设置 坏了怎么修");
+        assert!(how.kinds_inside_relations.is_empty(), "{how:?}");
     }
 
     #[test]

@@ -208,6 +208,23 @@ fn explain_names_the_words_the_kb_does_not_know_misspellings_aside() {
 }
 
 #[test]
+fn chinese_how_to_fix_questions_reach_the_solution() {
+    let data = demo_data_dir();
+    // "怎么修" (how to fix) asks along `solved_by`; its "怎么" (how) asks for no FAQ besides.
+    for (question, expected) in [
+        ("h2 网关老是离线 怎么修", "solution/reconnect-hub"),
+        ("x500 过热 怎么修", "solution/fix-router-overheating"),
+    ] {
+        let response = ask(data.path(), question);
+        assert_eq!(
+            answer_id(&response),
+            Some(expected),
+            "{question}: {response}"
+        );
+    }
+}
+
+#[test]
 fn conversations_resolve_follow_ups_across_cli_calls() {
     let data = demo_data_dir();
     let first = ask_in(data.path(), "s1", "tell me about the x300 router");
