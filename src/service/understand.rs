@@ -518,14 +518,7 @@ impl Linker {
     /// The compact text of each exact mention in `normalized` (from [`normalize`]; one per span).
     pub fn mention_texts(normalized: &str, links: &[Link]) -> Vec<String> {
         let chars: Vec<char> = normalized.chars().collect();
-        let mut spans: Vec<(usize, usize)> = links
-            .iter()
-            .filter(|l| l.exact)
-            .map(|l| (l.start, l.end.min(chars.len())))
-            .collect();
-        spans.sort_unstable();
-        spans.dedup();
-        spans
+        exact_spans(links, chars.len())
             .into_iter()
             .map(|(start, end)| compact(&chars[start..end]).text)
             .filter(|m| !m.is_empty())
@@ -852,14 +845,8 @@ impl Linker {
         if self.han_relation_chars.is_empty() {
             return found;
         }
-        let mut spans: Vec<(usize, usize)> = mentions
-            .iter()
-            .filter(|m| m.exact)
-            .map(|m| (m.start, m.end.min(source.len())))
-            .collect();
-        spans.sort_unstable();
         let mut end = None;
-        for (start, stop) in spans {
+        for (start, stop) in exact_spans(mentions, source.len()) {
             if let Some(after) = end.filter(|&after| after < start) {
                 let gap = &source[after..start];
                 let han = gap.iter().filter(|c| is_han(**c)).count();
@@ -887,6 +874,19 @@ impl Linker {
         }
         found
     }
+}
+
+/// The character spans of the exact mentions among `links` (clipped to `len`), sorted, each
+/// once.
+fn exact_spans(links: &[Link], len: usize) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = links
+        .iter()
+        .filter(|l| l.exact)
+        .map(|l| (l.start, l.end.min(len)))
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    spans
 }
 
 /// The most Han characters between two mentions read for a relation's character.

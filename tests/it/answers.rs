@@ -20,6 +20,18 @@ fn answer_id(response: &Value) -> Option<&str> {
     response["answer"]["node_id"].as_str()
 }
 
+/// Asks each question (outside any conversation) and checks the node it is answered with.
+fn assert_answers(data: &Path, cases: &[(&str, &str)]) {
+    for &(question, expected) in cases {
+        let response = ask(data, question);
+        assert_eq!(
+            answer_id(&response),
+            Some(expected),
+            "{question}: {response}"
+        );
+    }
+}
+
 /// An internet provider's KB: plans, devices, policies, issues, fixes — another domain, other
 /// kinds and relations than the demo.
 fn isp_kb(dir: &Path) {
@@ -211,17 +223,13 @@ fn explain_names_the_words_the_kb_does_not_know_misspellings_aside() {
 fn chinese_how_to_fix_questions_reach_the_solution() {
     let data = demo_data_dir();
     // "怎么修" (how to fix) asks along `solved_by`; its "怎么" (how) asks for no FAQ besides.
-    for (question, expected) in [
-        ("h2 网关老是离线 怎么修", "solution/reconnect-hub"),
-        ("x500 过热 怎么修", "solution/fix-router-overheating"),
-    ] {
-        let response = ask(data.path(), question);
-        assert_eq!(
-            answer_id(&response),
-            Some(expected),
-            "{question}: {response}"
-        );
-    }
+    assert_answers(
+        data.path(),
+        &[
+            ("h2 网关老是离线 怎么修", "solution/reconnect-hub"),
+            ("x500 过热 怎么修", "solution/fix-router-overheating"),
+        ],
+    );
 }
 
 #[test]
@@ -331,37 +339,33 @@ fn eval_reports_overall_and_by_category() {
 #[test]
 fn a_kb_of_another_domain_is_answered_from_its_own_schema() {
     let data = isp_data_dir();
-    for (question, expected) in [
-        ("how much is fiber 500 per month", "plan/fiber-500"),
-        (
-            "which modem comes with the fiber 500 plan",
-            "device/nx-modem",
-        ),
-        (
-            "rules for returning the modem that ships with fiber 1000",
-            "policy/equipment-return",
-        ),
-        ("LOS light is red, how to fix", "fix/check-fibre-cable"),
-        ("can i upgrade to a quicker package", "faq/change-plan"),
-        ("网费怎么交", "faq/zh-pay-bill"),
-        // A relation's own name is a cue ("shipped" of `shipped_in`, no phrase says it).
-        ("which plan is the mesh pod shipped in", "plan/fiber-1000"),
-        // "fee" names the policy's kind inside its name: the plan is not what is asked.
-        ("F500 early termination fee", "policy/early-termination"),
-        // Of the two kinds named, the one after "what" is asked for; the walk ends at it by a
-        // relation the question does not name.
-        (
-            "what policy applies to the device that comes with fiber 500",
-            "policy/equipment-return",
-        ),
-    ] {
-        let response = ask(data.path(), question);
-        assert_eq!(
-            answer_id(&response),
-            Some(expected),
-            "{question}: {response}"
-        );
-    }
+    assert_answers(
+        data.path(),
+        &[
+            ("how much is fiber 500 per month", "plan/fiber-500"),
+            (
+                "which modem comes with the fiber 500 plan",
+                "device/nx-modem",
+            ),
+            (
+                "rules for returning the modem that ships with fiber 1000",
+                "policy/equipment-return",
+            ),
+            ("LOS light is red, how to fix", "fix/check-fibre-cable"),
+            ("can i upgrade to a quicker package", "faq/change-plan"),
+            ("网费怎么交", "faq/zh-pay-bill"),
+            // A relation's own name is a cue ("shipped" of `shipped_in`, no phrase says it).
+            ("which plan is the mesh pod shipped in", "plan/fiber-1000"),
+            // "fee" names the policy's kind inside its name: the plan is not what is asked.
+            ("F500 early termination fee", "policy/early-termination"),
+            // Of the two kinds named, the one after "what" is asked for; the walk ends at it by a
+            // relation the question does not name.
+            (
+                "what policy applies to the device that comes with fiber 500",
+                "policy/equipment-return",
+            ),
+        ],
+    );
     // What a relational follow-up refers back to is where the walk starts, not the answer.
     ask_in(data.path(), "isp-modem", "tell me about the NX modem");
     let rules = ask_in(
@@ -468,24 +472,20 @@ relations:
 #[test]
 fn paths_join_what_a_question_names_and_end_at_the_kind_it_asks_for() {
     let data = imported(appliance_kb);
-    for (question, expected) in [
-        // Two things named: the answer lies on the path from one through the other (the filters
-        // that fit the AQ7), not on a path from the AQ7 through another accessory.
-        (
-            "what warranty do the filters that fit the aq7 have",
-            "policy/warranty-6m",
-        ),
-        // A kind asked for and no relation named: the walk to a policy answers, not the remote.
-        ("the remote r1, what guarantee", "policy/warranty-1y"),
-        ("remote r1 guarantee", "policy/warranty-1y"),
-    ] {
-        let response = ask(data.path(), question);
-        assert_eq!(
-            answer_id(&response),
-            Some(expected),
-            "{question}: {response}"
-        );
-    }
+    assert_answers(
+        data.path(),
+        &[
+            // Two things named: the answer lies on the path from one through the other (the filters
+            // that fit the AQ7), not on a path from the AQ7 through another accessory.
+            (
+                "what warranty do the filters that fit the aq7 have",
+                "policy/warranty-6m",
+            ),
+            // A kind asked for and no relation named: the walk to a policy answers, not the remote.
+            ("the remote r1, what guarantee", "policy/warranty-1y"),
+            ("remote r1 guarantee", "policy/warranty-1y"),
+        ],
+    );
     // The price asked is the price of what the relation leads to, the thing the question
     // describes ("the filter that fits…"), not of the appliance named as the way there.
     for (question, expected, price) in [
