@@ -107,7 +107,7 @@ pub struct Cues {
     pub kinds: Vec<(String, usize)>,
     /// Character spans of the phrases that name the kinds in `kinds`.
     pub kind_spans: Vec<(usize, usize)>,
-    /// The kinds in `kinds` named only inside a relation's phrase.
+    /// The kinds in `kinds` named only inside a longer relation phrase.
     pub kinds_inside_relations: Vec<String>,
     pub attributes: Vec<(String, usize)>,
     pub human_request: bool,
@@ -799,8 +799,9 @@ impl Linker {
             .collect();
         cues.relations = relations.iter().map(|(r, start, _)| (*r, *start)).collect();
         cues.kind_spans = kinds.iter().map(|(_, start, end)| (*start, *end)).collect();
-        // A kind word said only inside a relation's phrase ("怎么" of "怎么修", how to fix) is
-        // part of how the relation is asked, not a kind asked for besides.
+        // A kind word said only inside a longer relation phrase ("怎么" of "怎么修", how to
+        // fix) is part of how the relation is asked, not a kind asked for besides. (A phrase
+        // that is both, like "warranty", still names its kind.)
         cues.kinds_inside_relations = kinds
             .iter()
             .map(|(kind, _, _)| kind)
@@ -831,8 +832,9 @@ impl Linker {
     /// Between two things a Chinese question names, a short run of Han characters with no cue
     /// phrase in it often says how they are related by one character of a relation's phrases:
     /// "b2 灯泡要的那个网关" (the gateway the b2 bulb needs: "要" of "需要"), "z5 耳机配的充电器"
-    /// (the charger that goes with the z5: "配" of "搭配"). Each such character
-    /// ([`Linker::han_relation_chars`]) outside other cues cues its relation there.
+    /// (the charger that goes with the z5: "配" of "搭配"). Of the characters in such a run
+    /// ([`Linker::han_relation_chars`], outside kind and attribute cues), the one whose
+    /// relation the schema's phrases say most surely cues that relation: one a gap.
     fn relation_chars_between(
         &self,
         source: &[char],
