@@ -528,26 +528,31 @@ fn unknown_words(snapshot: &Snapshot, rest_terms: &[String]) -> Result<Vec<(Stri
 /// The question with its entity mentions blanked out: what is left says what the answer itself
 /// is about.
 fn outside_mentions(normalized: &str, links: &[super::understand::Link]) -> String {
-    let mut chars: Vec<char> = normalized.chars().collect();
-    let len = chars.len();
-    for link in links {
-        chars[link.start.min(len)..link.end.min(len)].fill(' ');
-    }
-    chars.into_iter().collect()
+    masked(normalized, links.iter().map(|l| (l.start, l.end)), false)
 }
 
 /// The characters of `normalized` within `spans`, the rest blanked.
 fn within(normalized: &str, spans: &[(usize, usize)]) -> String {
-    normalized
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if spans.iter().any(|&(start, end)| start <= i && i < end) {
-                c
-            } else {
-                ' '
-            }
-        })
+    masked(normalized, spans.iter().copied(), true)
+}
+
+/// `normalized` with the characters inside the (character) `spans` kept and the rest blanked,
+/// or the other way round.
+fn masked(
+    normalized: &str,
+    spans: impl Iterator<Item = (usize, usize)>,
+    keep_inside: bool,
+) -> String {
+    let chars: Vec<char> = normalized.chars().collect();
+    let len = chars.len();
+    let mut inside = vec![false; len];
+    for (start, end) in spans {
+        inside[start.min(len)..end.min(len)].fill(true);
+    }
+    chars
+        .into_iter()
+        .zip(inside)
+        .map(|(c, inside)| if inside == keep_inside { c } else { ' ' })
         .collect()
 }
 

@@ -826,9 +826,7 @@ impl Linker {
         cues.attributes.dedup_by(|a, b| a.0 == b.0);
         cues
     }
-}
 
-impl Linker {
     /// Between two things a Chinese question names, a short run of Han characters with no cue
     /// phrase in it often says how they are related by one character of a relation's phrases:
     /// "b2 灯泡要的那个网关" (the gateway the b2 bulb needs: "要" of "需要"), "z5 耳机配的充电器"
