@@ -57,6 +57,10 @@ pub struct ServerSettings {
     pub rate_burst: f64,
     /// Origins allowed by CORS; empty: CORS off.
     pub cors_origins: Vec<String>,
+    /// The most microseconds an idle CPU may take to wake while the server runs, asked of the
+    /// kernel through `/dev/cpu_dma_latency` (root); unset: the kernel's choice. 0 keeps idle
+    /// cores polling, so one client's answers do not wait for a halted core.
+    pub cpu_wakeup_latency_us: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,6 +127,7 @@ impl Default for ServerSettings {
             rate_limit: 0.0,
             rate_burst: 50.0,
             cors_origins: Vec::new(),
+            cpu_wakeup_latency_us: None,
         }
     }
 }

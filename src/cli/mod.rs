@@ -198,7 +198,9 @@ fn report(error: &CliError) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
-        CliError::Serve(e @ (ServeError::Keys(_) | ServeError::Bind { .. })) => {
+        CliError::Serve(
+            e @ (ServeError::Keys(_) | ServeError::Bind { .. } | ServeError::WakeupLatency { .. }),
+        ) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }

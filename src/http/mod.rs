@@ -37,6 +37,7 @@ mod pool;
 mod search;
 mod security;
 mod state;
+mod wakeup;
 mod whoami;
 
 use std::any::Any;
@@ -93,6 +94,9 @@ pub enum ServeError {
     Load(ServiceError),
     #[error("the server failed: {0}")]
     Server(std::io::Error),
+    /// `server.cpu_wakeup_latency_us` is set but the kernel cannot be asked for it.
+    #[error("cannot hold idle CPUs to a {micros} µs wake-up latency (server.cpu_wakeup_latency_us): {reason}")]
+    WakeupLatency { micros: u32, reason: String },
 }
 
 /// Registers every route.
@@ -108,8 +112,8 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 }
 
 /// Serves the KB in `settings.data_dir` on `settings.server.bind` until SIGTERM or SIGINT.
-/// Fails before listening on unusable API keys or address, and after listening when the KB
-/// cannot be opened (the server then stops).
+/// Fails before listening on unusable API keys or address or a wake-up latency the kernel cannot
+/// be asked for, and after listening when the KB cannot be opened (the server then stops).
 pub fn serve(
     settings: &Settings,
     report: impl Fn(ServerEvent) + Send + Sync + 'static,
@@ -120,6 +124,12 @@ pub fn serve(
             "no API keys configured (server.keys or ANSWERGRAPH_KEYS): every /v1 request will be refused"
         );
     }
+    // Held until the server stops.
+    let _wakeup = settings
+        .server
+        .cpu_wakeup_latency_us
+        .map(wakeup::hold)
+        .transpose()?;
     actix_web::rt::System::new().block_on(run(settings.clone(), keys, Arc::new(report)))
 }
 

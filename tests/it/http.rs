@@ -1513,3 +1513,46 @@ fn bad_keys_refuse_to_start() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_cpu_wakeup_latency_is_held_while_serving_or_refused_with_its_reason() {
+    const DEVICE: &str = "/dev/cpu_dma_latency";
+    const SETTING: &str = "ANSWERGRAPH__SERVER__CPU_WAKEUP_LATENCY_US";
+    let refused = |value: &str| {
+        let output = answergraph(temp().path())
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env(SETTING, value)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // Opening the device asks nothing of the kernel until a value is written.
+    if std::fs::File::options().write(true).open(DEVICE).is_ok() {
+        let server = Server::start_with(demo_data_dir(), None, &[(SETTING, "0")]);
+        let held = std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
+            .unwrap()
+            .filter_map(|fd| std::fs::read_link(fd.unwrap().path()).ok())
+            .any(|target| target == std::path::Path::new(DEVICE));
+        assert!(held, "the server does not hold {DEVICE} open");
+        assert!(server
+            .log_text()
+            .contains("idle CPUs held to a 0 µs wake-up latency"));
+        let answer = server
+            .post(
+                "/v1/answer",
+                Some(READER),
+                &json!({"question": "x500 price"}),
+            )
+            .expect(200);
+        assert!(answer["answer"].is_object(), "{answer}");
+    } else {
+        let stderr = refused("0");
+        assert!(
+            stderr.contains("server.cpu_wakeup_latency_us") && stderr.contains(DEVICE),
+            "{stderr}"
+        );
+    }
+    let stderr = refused("4294967295");
+    assert!(stderr.contains("at most 2147483647 µs"), "{stderr}");
+}
