@@ -4,8 +4,9 @@
 //! microseconds written to it, idle cores enter no idle state that takes longer than that to
 //! leave. At 0 they poll instead of halting. On a VM a halted vCPU goes back to the host, and the
 //! question that wakes it then meets a slow wake-up and a model that runs slower for a while
-//! (BENCHMARKS.md: one client's answers ≈ 20% faster at 0, the bare model as much). The price:
-//! idle cores read busy to the host. Closing the file (the server stopping) ends the request.
+//! (BENCHMARKS.md: at 0 one client's median answer time fell 11–19% in two alternated runs, the
+//! bare model's about as much). The price: idle cores read busy to the host. Closing the file
+//! (the server stopping) ends the request.
 
 use std::fs::File;
 use std::io::Write;
