@@ -1,7 +1,8 @@
 //! The load generator behind `answergraph bench`: sends questions at a fixed concurrency for a
 //! fixed time, as fast as the target answers or at a fixed rate, either to a running server over
 //! HTTP or straight into a [`KnowledgeBase`] in this process, and reports throughput, latency
-//! percentiles and (in process) where the time went.
+//! percentiles and where the time went per answer stage (over HTTP, as the server timed itself,
+//! so that the round trip's share shows as the difference).
 //!
 //! Worker threads each loop over the question list from their own offset, so every worker asks
 //! different questions at first and the run covers the list evenly. Latencies are kept in full
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::service::answer::{AnswerOptions, AnswerRequest};
 use crate::service::{KnowledgeBase, Progress, ServiceError};
@@ -98,7 +99,8 @@ pub struct Report {
     pub errors: u64,
     pub qps: f64,
     pub latency_ms: Percentiles,
-    /// In process only: percentiles of each answer stage.
+    /// Percentiles of each answer stage: in process as measured here; over HTTP as the server
+    /// reported them in each answer's `timings_ms` (its own time, without the network's).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub stages_ms: BTreeMap<String, Percentiles>,
     /// The first few errors, for diagnosis.
@@ -179,14 +181,14 @@ pub fn run(target: &Target, questions: &[String], load: Load, progress: &dyn Pro
                     std::thread::sleep(due.saturating_duration_since(Instant::now()));
                     let question = &questions[index % questions.len()];
                     index += 1;
-                    match ask(target, &agent, question) {
+                    let answered = ask(target, &agent, question);
+                    let took_ms = due.elapsed().as_secs_f64() * 1e3;
+                    match answered.and_then(Answered::stages) {
                         Ok(stages) => {
-                            local.push(due.elapsed().as_secs_f64() * 1e3);
-                            if !stages.is_empty() {
-                                let mut all = shared.stages.lock();
-                                for (stage, ms) in stages {
-                                    all.entry(stage).or_default().push(ms);
-                                }
+                            local.push(took_ms);
+                            let mut all = shared.stages.lock();
+                            for (stage, ms) in stages {
+                                all.entry(stage).or_default().push(ms);
                             }
                         }
                         Err(message) => {
@@ -243,8 +245,40 @@ fn http_agent() -> ureq::Agent {
         .into()
 }
 
-/// One question; returns the per-stage timings (in process) or an error description.
-fn ask(target: &Target, agent: &ureq::Agent, question: &str) -> Result<Vec<(String, f64)>, String> {
+/// What one request brought back, read after its latency is taken.
+enum Answered {
+    /// In process: the answer's per-stage timings.
+    Stages(Vec<(String, f64)>),
+    /// Over HTTP: the body of a successful response.
+    Body { endpoint: String, body: String },
+}
+
+/// The part of an answer the report reads: the server's own per-stage timings.
+#[derive(Deserialize)]
+struct ServerTimings {
+    timings_ms: BTreeMap<String, f64>,
+}
+
+impl Answered {
+    /// The per-stage timings (ms); over HTTP, those the server put in the answer. A successful
+    /// response that is not an answer is an error.
+    fn stages(self) -> Result<Vec<(String, f64)>, String> {
+        match self {
+            Answered::Stages(stages) => Ok(stages),
+            Answered::Body { endpoint, body } => serde_json::from_str::<ServerTimings>(&body)
+                .map(|answer| answer.timings_ms.into_iter().collect())
+                .map_err(|e| {
+                    format!(
+                        "{endpoint}: the response is not an answer ({e}): {}",
+                        body.chars().take(200).collect::<String>()
+                    )
+                }),
+        }
+    }
+}
+
+/// One question; returns what came back or an error description.
+fn ask(target: &Target, agent: &ureq::Agent, question: &str) -> Result<Answered, String> {
     match target {
         Target::InProcess(kb) => {
             let response = kb
@@ -260,11 +294,13 @@ fn ask(target: &Target, agent: &ureq::Agent, question: &str) -> Result<Vec<(Stri
                     },
                 )
                 .map_err(|e| e.to_string())?;
-            Ok(response
-                .timings_ms
-                .into_iter()
-                .map(|(stage, ms)| (stage.to_owned(), ms))
-                .collect())
+            Ok(Answered::Stages(
+                response
+                    .timings_ms
+                    .into_iter()
+                    .map(|(stage, ms)| (stage.to_owned(), ms))
+                    .collect(),
+            ))
         }
         Target::Http { url, key } => {
             let endpoint = format!("{}/v1/answer", url.trim_end_matches('/'));
@@ -282,7 +318,7 @@ fn ask(target: &Target, agent: &ureq::Agent, question: &str) -> Result<Vec<(Stri
                 .read_to_string()
                 .map_err(|e| format!("{endpoint}: reading the response: {e}"))?;
             if status.is_success() {
-                Ok(Vec::new())
+                Ok(Answered::Body { endpoint, body })
             } else {
                 Err(format!(
                     "{endpoint}: HTTP {status}: {}",

@@ -1,6 +1,6 @@
 //! `answergraph bench`: a load generator. With `--url` it drives a running server's
-//! `/v1/answer`; with `--data-dir` alone it answers in this process and also reports where the
-//! time went per stage. `--rate` sends on a fixed schedule instead of as fast as answers come.
+//! `/v1/answer` (and reports the per-stage times the server put in its answers); with
+//! `--data-dir` alone it answers in this process and reports where the time went per stage. `--rate` sends on a fixed schedule instead of as fast as answers come.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,6 +57,7 @@ pub fn run_command(args: Args, settings: &Settings) -> CliResult {
         ));
     }
     let questions = read_questions(&args.queries)?;
+    let in_process = args.url.is_none();
     let target = match args.url {
         Some(url) => Target::Http { url, key: args.key },
         None => Target::InProcess(Arc::new(KnowledgeBase::open(settings, &Bars::default())?)),
@@ -84,6 +85,16 @@ pub fn run_command(args: Args, settings: &Settings) -> CliResult {
         "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
         l.p50, l.p90, l.p99, l.max
     );
+    if !report.stages_ms.is_empty() {
+        println!(
+            "{}",
+            if in_process {
+                "stages, ms:"
+            } else {
+                "the server's own stages (its answers' timings_ms), ms:"
+            }
+        );
+    }
     for (stage, p) in &report.stages_ms {
         println!(
             "  {stage:<12} p50 {:.3}  p90 {:.3}  p99 {:.3}",

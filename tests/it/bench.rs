@@ -1,6 +1,7 @@
-//! Issue 6: the load generator, in process (HTTP mode is tested with the server).
+//! Issue 6: the load generator, in process and against a running server.
 
 use crate::common::*;
+use crate::server::{Server, READER};
 
 #[test]
 fn in_process_bench_reports_throughput_latency_and_stages() {
@@ -119,4 +120,88 @@ fn bench_at_a_rate_paces_requests_and_counts_latency_from_when_each_was_due() {
     let answer = behind["stages_ms"]["total"]["p50"].as_f64().unwrap();
     let latency = behind["latency_ms"]["p50"].as_f64().unwrap();
     assert!(latency > 4.0 * answer, "{behind}");
+}
+
+#[test]
+fn bench_against_a_server_reports_its_latency_and_the_servers_own_stages() {
+    let server = Server::start();
+    let queries = demo_kb().join("eval/questions.jsonl");
+    let elsewhere = temp();
+    let bench = |key: &str, concurrency: &str| {
+        json(
+            elsewhere.path(),
+            &[
+                "bench",
+                "--json",
+                "--url",
+                &server.base,
+                "--key",
+                key,
+                "--queries",
+                queries.to_str().unwrap(),
+                "--concurrency",
+                concurrency,
+                "--duration",
+                "2",
+            ],
+        )
+    };
+
+    let report = bench(READER, "2");
+    assert_eq!(report["target"], server.base.as_str(), "{report}");
+    assert_eq!(report["concurrency"], 2);
+    assert!(report["requests"].as_u64().unwrap() > 0, "{report}");
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report.get("error_samples").is_none(), "{report}");
+    // The server's own stages come from its answers; each answer's `total` is part of that
+    // request's round trip, so its percentiles cannot exceed the round trip's.
+    let stages = &report["stages_ms"];
+    for stage in ["understand", "embed", "lexical", "dense", "reason", "total"] {
+        assert!(
+            stages[stage]["p50"].as_f64().is_some(),
+            "stage {stage} missing: {report}"
+        );
+    }
+    for p in ["p50", "p99", "max"] {
+        let server_ms = stages["total"][p].as_f64().unwrap();
+        let round_trip_ms = report["latency_ms"][p].as_f64().unwrap();
+        assert!(
+            0.0 < server_ms && server_ms <= round_trip_ms,
+            "{p}: {report}"
+        );
+    }
+
+    // Read by a person: the stages are labelled as the server's own.
+    let text = ok(
+        elsewhere.path(),
+        &[
+            "bench",
+            "--url",
+            &server.base,
+            "--key",
+            READER,
+            "--queries",
+            queries.to_str().unwrap(),
+            "--duration",
+            "1",
+        ],
+    );
+    assert!(text.contains("0 errors"), "{text}");
+    assert!(
+        text.contains("the server's own stages") && text.contains("embed"),
+        "{text}"
+    );
+
+    // A key the server does not know: every request fails, and the report says why.
+    let refused = bench("not-a-key", "1");
+    let requests = refused["requests"].as_u64().unwrap();
+    assert!(requests > 0, "{refused}");
+    assert_eq!(refused["errors"].as_u64(), Some(requests), "{refused}");
+    assert_eq!(refused["latency_ms"]["p50"], 0.0, "{refused}");
+    assert!(refused.get("stages_ms").is_none(), "{refused}");
+    let sample = refused["error_samples"][0].as_str().unwrap();
+    assert!(
+        sample.contains("/v1/answer") && sample.contains("401"),
+        "{refused}"
+    );
 }
