@@ -7,7 +7,9 @@ For each KB size: generate it (gen-kb, seed 1; `demo` is kg_data/demo), import i
 dir (nodes/s including embedding), re-import it unchanged (nodes/s), start `serve` and time it to
 `ready:` (cold start: no re-embedding), measure the bare query-embedding time and answer latency
 in process with the query cache off, then single-client and concurrent HTTP load with `bench --url`
-(concurrency 1, 4, 16, 64), and the server's resident memory after the load; where
+(concurrency 1, 4, 16, 64, with the stage times the server reports), and the server's resident
+memory after the load; the in-process answers again at the single HTTP client's pace (a control:
+how much slower the model runs when the CPUs idle between questions, without HTTP); where
 /dev/cpu_dma_latency is writable, the single-client uncached run and the bare embedding again with
 the server holding idle CPUs awake (`server.cpu_wakeup_latency_us = 0`). Prints the results as
 JSON (one object per size) and as the Markdown tables of BENCHMARKS.md. Run it on an otherwise
@@ -76,8 +78,9 @@ def measure(size, seconds, work):
     # In process, query cache off: every answer embeds its question.
     uncached = {"ANSWERGRAPH__MODELS__QUERY_CACHE_ENTRIES": "0"}
 
-    def in_process(data_dir):
-        return json_of(["--data-dir", data_dir, "bench", "--json", "--queries", questions, "--duration", str(seconds)], uncached)
+    def in_process(data_dir, rate=None):
+        paced = ["--rate", str(rate)] if rate else []
+        return json_of(["--data-dir", data_dir, "bench", "--json", "--queries", questions, "--duration", str(seconds)] + paced, uncached)
 
     inproc = in_process(data)
     result["in_process_uncached"] = {
@@ -104,7 +107,13 @@ def measure(size, seconds, work):
                 loads["meanwhile"] = meanwhile()
             for concurrency in concurrencies:
                 report = json_of(["bench", "--json", "--url", url, "--key", KEY, "--queries", questions, "--concurrency", str(concurrency), "--duration", str(seconds)])
-                loads[concurrency] = {"qps": report["qps"], "errors": report["errors"], "latency_ms": report["latency_ms"]}
+                loads[concurrency] = {
+                    "qps": report["qps"],
+                    "errors": report["errors"],
+                    "latency_ms": report["latency_ms"],
+                    # The stage times the server put in its answers (its own time, no network).
+                    "server_stages_p50_ms": {k: v["p50"] for k, v in report.get("stages_ms", {}).items()},
+                }
             return cold, loads, round(rss_mib(server.pid), 1)
         finally:
             server.terminate()
@@ -119,6 +128,18 @@ def measure(size, seconds, work):
         "bare_embedding_p50_ms": embed_p50,
         "answer_p50_over_embedding": round(single["p50"] / embed_p50, 2) if embed_p50 else None,
         "answer_p99_over_embedding": round(single["p99"] / embed_p50, 2) if embed_p50 else None,
+    }
+    # A control for the ratio above: the same in-process answers, but asked at the single HTTP
+    # client's pace (`--rate` = its QPS), so the CPUs idle between questions about as long as
+    # they do between HTTP requests. Its bare embedding shows how much of the HTTP run's slower
+    # model comes from idling alone, with no HTTP involved.
+    paced = in_process(data, rate=uncached_http[1]["qps"])
+    paced_embed = paced["stages_ms"]["embed"]["p50"]
+    result["in_process_at_http_pace"] = {
+        "rate": uncached_http[1]["qps"],
+        "answer_ms": paced["latency_ms"],
+        "stages_p50_ms": {k: v["p50"] for k, v in paced["stages_ms"].items()},
+        "answer_p50_over_this_embedding": round(single["p50"] / paced_embed, 2) if paced_embed else None,
     }
 
     # The same with idle CPUs held awake (`server.cpu_wakeup_latency_us = 0`, which needs write
@@ -182,6 +203,10 @@ def markdown(results):
     lines.append(row("answer in process, uncached, p50 / p99 ms", lambda r: f"{r['in_process_uncached']['answer_ms']['p50']:.2f} / {r['in_process_uncached']['answer_ms']['p99']:.2f}"))
     lines.append(row("HTTP /v1/answer uncached, 1 client, p50 / p99 ms", lambda r: f"{r['http_uncached']['1']['latency_ms']['p50']:.2f} / {r['http_uncached']['1']['latency_ms']['p99']:.2f}"))
     lines.append(row("… ÷ bare embedding p50 (p50 / p99)", lambda r: f"{r['targets']['answer_p50_over_embedding']} / {r['targets']['answer_p99_over_embedding']}"))
+    lines.append(row("… the server's own `embed` / `total` p50 in that run, ms", lambda r: f"{r['http_uncached']['1']['server_stages_p50_ms']['embed']:.2f} / {r['http_uncached']['1']['server_stages_p50_ms']['total']:.2f}"))
+    pace = "in_process_at_http_pace"
+    lines.append(row("control: in process at that run's pace (`--rate` = its QPS): bare embedding / answer's own `total` p50, ms", lambda r: f"{r[pace]['stages_p50_ms']['embed']:.2f} / {r[pace]['stages_p50_ms']['total']:.2f}"))
+    lines.append(row("… HTTP 1-client p50 ÷ that paced embedding", lambda r: f"{r[pace]['answer_p50_over_this_embedding']}"))
     awake = "cpus_held_awake"
     lines.append(row("idle CPUs held awake (`cpu_wakeup_latency_us = 0`): bare embedding p50, ms", lambda r: f"{r[awake]['bare_embedding_p50_ms']:.2f}"))
     lines.append(row("… HTTP uncached, 1 client, p50 / p99 ms", lambda r: f"{r[awake]['http_uncached_1_client_ms']['p50']:.2f} / {r[awake]['http_uncached_1_client_ms']['p99']:.2f}"))
