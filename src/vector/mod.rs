@@ -99,14 +99,6 @@ pub struct VectorIndex {
     lists: Option<Lists>,
 }
 
-/// A row as owner order lists it, wherever it is stored.
-struct RowRef<'a> {
-    codes: &'a [i8],
-    scale: f32,
-    list: u16,
-    owner: u32,
-}
-
 impl VectorIndex {
     pub fn new(dim: usize) -> Self {
         Self {
@@ -189,81 +181,59 @@ impl VectorIndex {
         })
     }
 
-    /// Row `i` in owner order.
-    fn owner_row(&self, i: usize) -> RowRef<'_> {
-        let row = self.stored(i);
-        RowRef {
-            codes: self.row(row),
-            scale: self.scales[row],
-            list: self.row_lists[row],
-            owner: self.row_owners[row],
-        }
-    }
-
-    /// Stores the rows (given in owner order, `rows` of them) anew: in owner order without
-    /// `lists`, else list by list (in owner order within a list), and sets the lists' bounds.
-    /// Every row's list must be below `lists`.
-    fn arrange<'a>(
-        &mut self,
-        rows: usize,
-        row: impl Fn(usize) -> RowRef<'a>,
-        lists: Option<Arc<Centroids>>,
-    ) {
-        let dim = self.dim;
-        let (mut codes, mut scales, mut row_lists, mut row_owners) = (
-            Vec::with_capacity(rows * dim),
-            Vec::with_capacity(rows),
-            Vec::with_capacity(rows),
-            Vec::with_capacity(rows),
-        );
-        let mut put = |r: RowRef<'_>| {
-            codes.extend_from_slice(r.codes);
-            scales.push(r.scale);
-            row_lists.push(r.list);
-            row_owners.push(r.owner);
-        };
-        match &lists {
-            None => {
-                (0..rows).for_each(|i| put(row(i)));
-                self.owner_rows = Vec::new();
-            }
-            Some(centroids) => {
-                // Counting sort by list: where each list starts, then each row in its place.
-                let mut starts = vec![0u32; centroids.len() + 1];
-                for i in 0..rows {
-                    starts[row(i).list as usize + 1] += 1;
-                }
-                for l in 0..centroids.len() {
-                    starts[l + 1] += starts[l];
-                }
-                let mut next = starts.clone();
-                let mut order = vec![0u32; rows];
-                let mut owner_rows = vec![0u32; rows];
-                for (i, slot) in owner_rows.iter_mut().enumerate() {
-                    let list = row(i).list as usize;
-                    *slot = next[list];
-                    order[next[list] as usize] = i as u32;
-                    next[list] += 1;
-                }
-                order.iter().for_each(|&i| put(row(i as usize)));
-                self.owner_rows = owner_rows;
-                self.lists = Some(Lists {
-                    centroids: Arc::clone(centroids),
-                    starts,
-                });
-            }
-        }
-        if lists.is_none() {
-            self.lists = None;
-        }
-        self.codes = codes;
-        self.scales = scales;
-        self.row_lists = row_lists;
-        self.row_owners = row_owners;
-    }
-
     fn row(&self, row: usize) -> &[i8] {
         &self.codes[row * self.dim..(row + 1) * self.dim]
+    }
+
+    /// Moves the stored rows in place so that place `p` holds the row stored at `order[p]` before
+    /// (`order` is a permutation of the stored rows), and keeps `owner_rows` pointing at them.
+    fn reorder(&mut self, order: &[u32]) {
+        let (rows, dim) = (self.len(), self.dim);
+        let mut new_place = vec![0u32; rows];
+        for (place, &old) in order.iter().enumerate() {
+            new_place[old as usize] = place as u32;
+        }
+        let owner_rows: Vec<u32> = (0..rows).map(|i| new_place[self.stored(i)]).collect();
+        // Each cycle of the permutation moves round once, its first row held aside.
+        let mut placed = vec![false; rows];
+        let mut held = vec![0i8; dim];
+        for start in 0..rows {
+            if placed[start] {
+                continue;
+            }
+            held.copy_from_slice(self.row(start));
+            let held_fields = (
+                self.scales[start],
+                self.row_lists[start],
+                self.row_owners[start],
+            );
+            let mut place = start;
+            loop {
+                placed[place] = true;
+                let from = order[place] as usize;
+                if from == start {
+                    self.codes[place * dim..(place + 1) * dim].copy_from_slice(&held);
+                    (
+                        self.scales[place],
+                        self.row_lists[place],
+                        self.row_owners[place],
+                    ) = held_fields;
+                    break;
+                }
+                self.codes
+                    .copy_within(from * dim..(from + 1) * dim, place * dim);
+                self.scales[place] = self.scales[from];
+                self.row_lists[place] = self.row_lists[from];
+                self.row_owners[place] = self.row_owners[from];
+                place = from;
+            }
+        }
+        let in_owner_order = owner_rows.iter().enumerate().all(|(i, &r)| i == r as usize);
+        self.owner_rows = if in_owner_order {
+            Vec::new()
+        } else {
+            owner_rows
+        };
     }
 
     /// Builds the inverted lists once all rows are in, when there are enough rows to need them.
@@ -273,10 +243,7 @@ impl VectorIndex {
         let rows = self.len();
         if !self.owner_rows.is_empty() {
             // Back to owner order first, so training samples the same rows as for a new index.
-            let stored = std::mem::take(&mut self);
-            self.dim = stored.dim;
-            self.groups = stored.groups.clone();
-            self.arrange(rows, |i| stored.owner_row(i), None);
+            self.reorder(&self.owner_rows.clone());
         }
         if rows < ivf::MIN_ROWS {
             self.lists = None;
@@ -296,10 +263,22 @@ impl VectorIndex {
                 self.row_lists[row] = centroids.nearest(self.row(row));
             }
         }
-        let filed = std::mem::take(&mut self);
-        self.dim = filed.dim;
-        self.groups = filed.groups.clone();
-        self.arrange(rows, |i| filed.owner_row(i), Some(centroids));
+        // Stored list by list, in owner order within a list (a counting sort by list).
+        let mut starts = vec![0u32; centroids.len() + 1];
+        for &list in &self.row_lists {
+            starts[list as usize + 1] += 1;
+        }
+        for list in 0..centroids.len() {
+            starts[list + 1] += starts[list];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; rows];
+        for (row, &list) in self.row_lists.iter().enumerate() {
+            order[next[list as usize] as usize] = row as u32;
+            next[list as usize] += 1;
+        }
+        self.reorder(&order);
+        self.lists = Some(Lists { centroids, starts });
         self
     }
 
@@ -371,11 +350,25 @@ impl VectorIndex {
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect();
-        let codes = reader.take(rows.checked_mul(dim)?)?;
+        let codes: Vec<i8> = reader
+            .take(rows.checked_mul(dim)?)?
+            .iter()
+            .map(|b| *b as i8)
+            .collect();
         let mut row_owners = vec![0u32; rows];
         for g in &groups {
             row_owners[g.start as usize..g.end as usize].fill(g.owner);
         }
+        let mut index = VectorIndex {
+            dim,
+            codes,
+            scales,
+            row_lists,
+            row_owners,
+            groups,
+            owner_rows: Vec::new(),
+            lists: None,
+        };
         let centroids = match reader.take(1)?[0] {
             0 => None,
             1 => {
@@ -396,26 +389,16 @@ impl VectorIndex {
         if reader.at != bytes.len() {
             return None;
         }
-        if centroids
-            .as_ref()
-            .is_some_and(|c| row_lists.iter().any(|l| *l as usize >= c.len()))
-        {
-            return None;
+        if let Some(centroids) = centroids {
+            if index
+                .row_lists
+                .iter()
+                .any(|l| *l as usize >= centroids.len())
+            {
+                return None;
+            }
+            index = index.finish(Some(centroids));
         }
-        // The rows go straight from the bytes to where they are stored.
-        let codes = bytemuck_i8(codes);
-        let row = |i: usize| RowRef {
-            codes: &codes[i * dim..(i + 1) * dim],
-            scale: scales[i],
-            list: row_lists[i],
-            owner: row_owners[i],
-        };
-        let mut index = VectorIndex {
-            dim,
-            groups,
-            ..VectorIndex::default()
-        };
-        index.arrange(rows, row, centroids);
         Some(index)
     }
 
@@ -524,13 +507,6 @@ fn best_owners(mut hits: Vec<VectorHit>, k: usize) -> Vec<VectorHit> {
     }
 }
 
-/// Bytes read as `i8` codes, without copying.
-fn bytemuck_i8(bytes: &[u8]) -> &[i8] {
-    // SAFETY: `u8` and `i8` have the same size and alignment and every bit pattern is valid
-    // for both; the slice keeps the borrow's lifetime.
-    unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast::<i8>(), bytes.len()) }
-}
-
 /// Reads fixed-size little-endian fields, failing on truncation.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -579,6 +555,17 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deterministic values in [-0.5, 0.5) (a linear congruential generator).
+    fn noise(seed: u64) -> impl FnMut() -> f32 {
+        let mut state = seed;
+        move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        }
+    }
 
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -637,13 +624,7 @@ mod tests {
 
     #[test]
     fn inverted_lists_find_what_the_exact_scan_finds() {
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        };
+        let mut next = noise(7);
         // 40 clusters of 1,000 noisy copies: enough rows for inverted lists.
         let dim = 32;
         let centres: Vec<Vec<f32>> = (0..40)
@@ -705,13 +686,7 @@ mod tests {
 
     #[test]
     fn rows_are_stored_list_by_list_and_read_back_in_owner_order() {
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
-        };
+        let mut next = noise(11);
         // Owners with one or two vectors, enough rows for inverted lists.
         let dim = 8;
         let mut index = VectorIndex::new(dim);
