@@ -1,13 +1,14 @@
 //! Dense top-k over embeddings: derived state, rebuilt from the store's cached vectors.
 //!
 //! A [`VectorIndex`] holds unit vectors quantised to `i8` with one scale per row, in one
-//! contiguous row-major matrix (above [`ivf::MIN_ROWS`] rows, stored list by list, so that a
-//! probe reads each inverted list's rows in sequence instead of scattered over the matrix): a quarter of the memory of `f32` (100k nodes × 4 vectors × 512
+//! contiguous row-major matrix: a quarter of the memory of `f32` (100k nodes × 4 vectors × 512
 //! dimensions is 200 MB instead of 800 MB) and four times the values per memory read, with a
 //! cosine error around 0.005 — far below what separates answers. Each vector belongs to an owner
 //! (the caller's node slot) and an owner may have several vectors (a node's name and each
-//! alias); a search scores every vector and keeps each owner's best. The scan is exact; the
-//! interface (`search` with a k and a filter) is what an approximate index would also offer.
+//! alias); a search scores vectors and keeps each owner's best. Below [`ivf::MIN_ROWS`] rows it
+//! scores every vector (exact); above, only those in the inverted lists nearest the query, and
+//! the matrix is stored list by list so that each list is read in sequence. The interface
+//! (`search` with a k and a filter) is what any approximate index would also offer.
 //!
 //! This module is pure computation: no IO, no knowledge of nodes, sled, tantivy or ONNX.
 
