@@ -795,15 +795,20 @@ impl<'a> Describer<'a> {
             }
         }
         let dense_ranks = dense.map(ranks);
-        let query = query_vector.map(Quantized::of);
         let snapshot = self.evidence.snapshot;
+        if let Some(query) = query_vector.map(Quantized::of) {
+            let slots: Vec<u32> = self.described.iter().map(|c| c.slot).collect();
+            let questions = snapshot.question_vectors.owners_best(&slots, &query);
+            let texts = snapshot.text_vectors.owners_best(&slots, &query);
+            for ((candidate, question), text) in self.described.iter_mut().zip(questions).zip(texts)
+            {
+                candidate.features.question_cosine = question;
+                candidate.features.text_cosine = text;
+            }
+        }
         for candidate in &mut self.described {
             let slot = candidate.slot;
             let f = &mut candidate.features;
-            if let Some(query) = &query {
-                f.question_cosine = snapshot.question_vectors.owner_best(slot, query);
-                f.text_cosine = snapshot.text_vectors.owner_best(slot, query);
-            }
             f.dense_reciprocal_rank = dense_ranks
                 .iter()
                 .filter_map(|leg| leg.get(&slot))

@@ -168,10 +168,9 @@ impl VectorIndex {
 
     /// The (quantised) vectors stored for `owner`.
     pub fn owner_vectors(&self, owner: u32) -> impl Iterator<Item = Quantized> + '_ {
-        let range = match self.groups.binary_search_by_key(&owner, |g| g.owner) {
-            Ok(i) => self.groups[i].start as usize..self.groups[i].end as usize,
-            Err(_) => 0..0,
-        };
+        let range = self
+            .group(owner)
+            .map_or(0..0, |g| g.start as usize..g.end as usize);
         range.map(move |i| {
             let row = self.stored(i);
             Quantized {
@@ -180,6 +179,22 @@ impl VectorIndex {
                 list: self.row_lists[row],
             }
         })
+    }
+
+    /// The range of `owner`'s vectors. Owners are node slots and most nodes have vectors in an
+    /// index, so the group usually sits at the owner's own position: one read instead of a
+    /// binary search whose last steps each miss the cache at 100k nodes.
+    fn group(&self, owner: u32) -> Option<&Group> {
+        let at = owner as usize;
+        if let Some(group) = self.groups.get(at).filter(|g| g.owner == owner) {
+            return Some(group);
+        }
+        // Owners are distinct and ascending from 0, so `owner`'s group lies before position `at`.
+        let before = &self.groups[..at.min(self.groups.len())];
+        before
+            .binary_search_by_key(&owner, |g| g.owner)
+            .ok()
+            .map(|i| &before[i])
     }
 
     fn row(&self, row: usize) -> &[i8] {
@@ -410,15 +425,33 @@ impl VectorIndex {
 
     /// The best cosine between `query` and any vector of `owner` (0 when it has none).
     pub fn owner_best(&self, owner: u32, query: &Quantized) -> f32 {
-        match self.groups.binary_search_by_key(&owner, |g| g.owner) {
-            Ok(i) => {
-                let group = &self.groups[i];
-                (group.start..group.end)
-                    .map(|i| self.row_score(self.stored(i as usize), query))
-                    .fold(0.0, f32::max)
+        self.group(owner).map_or(0.0, |group| {
+            (group.start..group.end)
+                .map(|i| self.row_score(self.stored(i as usize), query))
+                .fold(0.0, f32::max)
+        })
+    }
+
+    /// [`VectorIndex::owner_best`] of each of `owners`, in order. The rows a few ahead are asked
+    /// from memory while the current one is scored: a question's candidates own some 1,400 rows
+    /// scattered over the matrix (250 MB at 100k nodes), and scored one after another each row
+    /// waited for memory on its own.
+    pub fn owners_best(&self, owners: &[u32], query: &Quantized) -> Vec<f32> {
+        const AHEAD: usize = 4;
+        let rows: Vec<(usize, usize)> = owners
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &owner)| self.group(owner).map(|g| (n, g)))
+            .flat_map(|(n, g)| (g.start..g.end).map(move |i| (n, self.stored(i as usize))))
+            .collect();
+        let mut best = vec![0.0f32; owners.len()];
+        for (k, &(n, row)) in rows.iter().enumerate() {
+            if let Some(&(_, ahead)) = rows.get(k + AHEAD) {
+                simd::prefetch(self.row(ahead));
             }
-            Err(_) => 0.0,
+            best[n] = best[n].max(self.row_score(row, query));
         }
+        best
     }
 
     fn row_score(&self, row: usize, query: &Quantized) -> f32 {
@@ -735,6 +768,40 @@ mod tests {
         assert_eq!(hits[0].owner, 4_321);
         assert_eq!(read.search(query, 10, &|_| true), hits);
         assert_eq!(again.search(query, 10, &|_| true), hits);
+    }
+
+    #[test]
+    fn owners_best_scores_each_owner_as_owner_best_does() {
+        let mut next = noise(5);
+        let dim = 8;
+        // Every third owner has no vectors, so an owner's group is not at its own position.
+        for owners in [300u32, 45_000] {
+            let mut index = VectorIndex::new(dim);
+            let mut first_of_one = Vec::new();
+            for owner in (0..owners).filter(|o| o % 3 != 0) {
+                let vectors: Vec<Vec<f32>> = (0..1 + owner as usize % 2)
+                    .map(|_| unit(&(0..dim).map(|_| next()).collect::<Vec<_>>()))
+                    .collect();
+                index.push_owner(owner, vectors.iter().map(Vec::as_slice));
+                if owner == 1 {
+                    first_of_one = vectors[0].clone();
+                }
+            }
+            let index = index.finish(None);
+            assert_eq!(index.lists.is_some(), owners > 30_000);
+            let query = Quantized::of(&first_of_one);
+            let asked: Vec<u32> = vec![0, 1, 2, 4, 5, 200, owners - 1, owners + 7, 2, 0];
+            let one_by_one: Vec<f32> = asked.iter().map(|&o| index.owner_best(o, &query)).collect();
+            assert_eq!(index.owners_best(&asked, &query), one_by_one);
+            assert_eq!(one_by_one[0], 0.0, "owner 0 has no vectors");
+            assert!(
+                (one_by_one[1] - 1.0).abs() < 0.01,
+                "owner 1 holds the query"
+            );
+            assert_eq!(one_by_one[7], 0.0, "an owner past the last has none");
+            assert_eq!(index.owner_vectors(3).count(), 0);
+            assert_eq!(index.owner_vectors(5).count(), 2);
+        }
     }
 
     #[test]
