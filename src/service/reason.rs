@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::graph::{Path, Step};
 use crate::vector::{dot, Quantized};
 
-use super::snapshot::{PackedStrs, Snapshot};
+use super::snapshot::{signature, PackedStrs, Snapshot};
 use super::understand::{Cues, Link};
 
 /// Declares the candidate features once: the struct, their names and their order in vectors.
@@ -614,35 +614,50 @@ fn bounced(steps: &[Step], i: usize) -> bool {
 
 /// A set of analysed terms, sorted and without repeats, for counting how many of a node's
 /// (sorted) terms it holds by one merge instead of a hash per term.
-struct Terms<'a>(Vec<&'a str>);
+struct Terms<'a> {
+    terms: Vec<&'a str>,
+    /// Each term's [`signature`], in the same order.
+    signatures: Vec<u64>,
+}
 
 impl<'a> Terms<'a> {
     fn of(terms: &'a [String]) -> Terms<'a> {
         let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
         terms.sort_unstable_by(|a, b| term_order(a, b));
         terms.dedup();
-        Terms(terms)
+        let signatures = terms.iter().map(|t| signature(t)).collect();
+        Terms { terms, signatures }
+    }
+
+    /// Whether `strs` (a node's terms) may hold one of the set, from signatures alone: false
+    /// without reading the strings when it holds none of them (most nodes a walk meets).
+    fn may_meet(&self, strs: &PackedStrs) -> bool {
+        self.signatures.iter().any(|&s| strs.may_hold(s))
+    }
+
+    /// The terms with their signatures.
+    fn signed(&self) -> impl Iterator<Item = (&'a str, u64)> + '_ {
+        self.terms
+            .iter()
+            .copied()
+            .zip(self.signatures.iter().copied())
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.terms.len()
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.terms.is_empty()
     }
 
     fn contains(&self, term: &str) -> bool {
-        self.0.binary_search_by(|t| term_order(t, term)).is_ok()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.0.iter().copied()
+        self.terms.binary_search_by(|t| term_order(t, term)).is_ok()
     }
 
     /// How many of `sorted` (sorted, without repeats) are in the set.
     fn shared_with<'b>(&self, sorted: impl Iterator<Item = &'b str>) -> usize {
-        let (mut mine, mut theirs) = (self.0.iter().peekable(), sorted.peekable());
+        let (mut mine, mut theirs) = (self.terms.iter().peekable(), sorted.peekable());
         let mut shared = 0;
         while let (Some(a), Some(b)) = (mine.peek(), theirs.peek()) {
             match term_order(a, b) {
@@ -684,7 +699,11 @@ fn name_share(
         return 0.0;
     }
     *cache.entry(slot).or_insert_with(|| {
-        rest.shared_with(snapshot.name_terms(slot).iter()) as f32 / rest.len() as f32
+        let names = snapshot.name_terms(slot);
+        if !rest.may_meet(names) {
+            return 0.0;
+        }
+        rest.shared_with(names.iter()) as f32 / rest.len() as f32
     })
 }
 
@@ -994,9 +1013,12 @@ impl<'a> Describer<'a> {
         if !rest.is_empty() {
             let names = snapshot.name_terms(slot);
             let text = snapshot.text_terms(slot);
+            let holds = |strs: &PackedStrs, (term, signature): (&str, u64)| {
+                strs.may_hold(signature) && strs.contains_sorted(term)
+            };
             let covered = rest
-                .iter()
-                .filter(|t| names.contains_sorted(t) || text.contains_sorted(t))
+                .signed()
+                .filter(|&t| holds(names, t) || holds(text, t))
                 .count();
             f.text_covers_rest_of_question = covered as f32 / rest.len() as f32;
         }
@@ -1080,7 +1102,9 @@ fn explained_by(snapshot: &Snapshot, path: &Path, rest: &Terms<'_>) -> f32 {
     let mut named: Vec<&str> = path
         .steps
         .iter()
-        .flat_map(|step| snapshot.name_terms(step.to).iter())
+        .map(|step| snapshot.name_terms(step.to))
+        .filter(|names| rest.may_meet(names))
+        .flat_map(|names| names.iter())
         .filter(|term| rest.contains(term))
         .collect();
     named.sort_unstable();
@@ -1315,10 +1339,9 @@ mod tests {
             .to_vec();
         let terms = Terms::of(&question);
         assert_eq!(terms.len(), 3, "repeats count once");
-        assert_eq!(
-            terms.iter().collect::<Vec<_>>(),
-            ["battery", "hub", "warranty"]
-        );
+        assert_eq!(terms.terms, ["battery", "hub", "warranty"]);
+        let signed: Vec<(&str, u64)> = terms.signed().collect();
+        assert_eq!(signed[1], ("hub", signature("hub")));
         assert!(terms.contains("hub") && !terms.contains("hubs"));
         let check = |node: &[&str], expected: usize| {
             let node: Vec<String> = node.iter().map(|t| t.to_string()).collect();

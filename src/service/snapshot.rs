@@ -65,19 +65,35 @@ pub struct PackedStrs {
     text: Box<str>,
     /// Where each string ends in `text` (node texts are at most 64 KiB, names less).
     ends: Box<[u32]>,
+    /// The [`signature`]s of the strings, or-ed. It sits beside the pointers, so asking whether
+    /// a node's terms may hold a word reads no more memory than finding them: the walk passes
+    /// over most nodes of a 100k KB that way, each of whose terms would be a cache miss away.
+    signature: u64,
+}
+
+/// Two bits out of 64 for `string` (FNV-1a): a set of strings whose or-ed signatures lack
+/// either bit does not hold it.
+pub fn signature(string: &str) -> u64 {
+    let hash = string.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (1 << (hash >> 58)) | (1 << ((hash >> 52) & 63))
 }
 
 impl PackedStrs {
     fn new<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> PackedStrs {
         let mut text = String::new();
         let mut ends = Vec::new();
+        let mut signed = 0;
         for string in strings {
             text.push_str(string.as_ref());
             ends.push(u32::try_from(text.len()).expect("a node's strings fit in 4 GiB"));
+            signed |= signature(string.as_ref());
         }
         PackedStrs {
             text: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),
+            signature: signed,
         }
     }
 
@@ -91,6 +107,12 @@ impl PackedStrs {
 
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// False when no string here has `signature` (a string's [`signature`]); true when one
+    /// may.
+    pub fn may_hold(&self, signature: u64) -> bool {
+        self.signature & signature == signature
     }
 
     pub fn is_empty(&self) -> bool {
@@ -520,7 +542,9 @@ impl KbView for SnapshotView<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::PackedStrs;
+    use proptest::prelude::*;
+
+    use super::{signature, PackedStrs};
 
     #[test]
     fn packed_strings_read_back_as_given() {
@@ -544,6 +568,38 @@ mod tests {
         }
         for absent in ["", "b", "mes", "routers", "zz", "路"] {
             assert!(!packed.contains_sorted(absent), "{absent}");
+        }
+    }
+
+    #[test]
+    fn signatures_pass_over_most_sets_that_lack_a_word() {
+        // Ten-word sets, as a node's name terms: a word none of them is should be told absent
+        // by the signatures alone most of the time (two bits of 64 each).
+        let sets: Vec<PackedStrs> = (0..200)
+            .map(|n| PackedStrs::sorted((0..10).map(|w| format!("term{n}x{w}"))))
+            .collect();
+        let passed_over = sets
+            .iter()
+            .filter(|set| !set.may_hold(signature("warranty")))
+            .count();
+        assert!(passed_over > 140, "only {passed_over} of 200 passed over");
+        assert!(!PackedStrs::new(Vec::<String>::new()).may_hold(signature("")));
+    }
+
+    proptest! {
+        #[test]
+        fn a_set_may_hold_every_word_it_holds(
+            words in proptest::collection::vec("[a-z路由器0-9-]{0,12}", 0..24),
+            other in "[a-z路由器0-9-]{0,12}",
+        ) {
+            let packed = PackedStrs::sorted(words.iter().cloned());
+            for word in &words {
+                prop_assert!(packed.may_hold(signature(word)), "{word}");
+            }
+            // Never a false "absent": a word the signatures rule out is not there.
+            if !packed.may_hold(signature(&other)) {
+                prop_assert!(!packed.contains_sorted(&other));
+            }
         }
     }
 }
