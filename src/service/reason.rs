@@ -1013,8 +1013,8 @@ impl<'a> Describer<'a> {
         if !rest.is_empty() {
             let names = snapshot.name_terms(slot);
             let text = snapshot.text_terms(slot);
-            let holds = |strs: &PackedStrs, (term, signature): (&str, u64)| {
-                strs.may_hold(signature) && strs.contains_sorted(term)
+            let holds = |strs: &PackedStrs, (term, signed): (&str, u64)| {
+                strs.may_hold(signed) && strs.contains_sorted(term)
             };
             let covered = rest
                 .signed()

@@ -65,9 +65,9 @@ pub struct PackedStrs {
     text: Box<str>,
     /// Where each string ends in `text` (node texts are at most 64 KiB, names less).
     ends: Box<[u32]>,
-    /// The [`signature`]s of the strings, or-ed. It sits beside the pointers, so asking whether
-    /// a node's terms may hold a word reads no more memory than finding them: the walk passes
-    /// over most nodes of a 100k KB that way, each of whose terms would be a cache miss away.
+    /// The [`signature`]s of the strings, or-ed. Kept beside the pointers, it tells whether the
+    /// strings may hold a word without reading them: at 100k nodes each node's strings are a
+    /// cache miss away, and the walk rules out most nodes' names this way.
     signature: u64,
 }
 
