@@ -423,19 +423,10 @@ impl VectorIndex {
         self.lists.as_ref().map(|l| Arc::clone(&l.centroids))
     }
 
-    /// The best cosine between `query` and any vector of `owner` (0 when it has none).
-    pub fn owner_best(&self, owner: u32, query: &Quantized) -> f32 {
-        self.group(owner).map_or(0.0, |group| {
-            (group.start..group.end)
-                .map(|i| self.row_score(self.stored(i as usize), query))
-                .fold(0.0, f32::max)
-        })
-    }
-
-    /// [`VectorIndex::owner_best`] of each of `owners`, in order. The rows a few ahead are asked
-    /// from memory while the current one is scored: a question's candidates own some 1,400 rows
-    /// scattered over the matrix (250 MB at 100k nodes), and scored one after another each row
-    /// waited for memory on its own.
+    /// For each of `owners`, in order, the best cosine between `query` and any of its vectors (0
+    /// when it has none). The rows a few ahead are asked from memory while the current one is
+    /// scored: a question's candidates own some 1,400 rows scattered over the matrix (250 MB at
+    /// 100k nodes), and scored one after another each row waited for memory on its own.
     pub fn owners_best(&self, owners: &[u32], query: &Quantized) -> Vec<f32> {
         const AHEAD: usize = 4;
         let rows: Vec<(usize, usize)> = owners
@@ -768,6 +759,17 @@ mod tests {
         assert_eq!(hits[0].owner, 4_321);
         assert_eq!(read.search(query, 10, &|_| true), hits);
         assert_eq!(again.search(query, 10, &|_| true), hits);
+    }
+
+    impl VectorIndex {
+        /// One owner's best cosine, row after row: what [`VectorIndex::owners_best`] must equal.
+        fn owner_best(&self, owner: u32, query: &Quantized) -> f32 {
+            self.group(owner).map_or(0.0, |group| {
+                (group.start..group.end)
+                    .map(|i| self.row_score(self.stored(i as usize), query))
+                    .fold(0.0, f32::max)
+            })
+        }
     }
 
     #[test]
