@@ -18,6 +18,7 @@ pub struct Settings {
     pub search: SearchSettings,
     pub answer: AnswerSettings,
     pub log: LogSettings,
+    pub store: StoreSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +91,14 @@ pub struct LogSettings {
     pub keep_question_text: bool,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// Writes per sled batch when a larger batch (a big import) is applied in parts; the batch
+    /// stays atomic either way (RELIABILITY.md). Fewer use less memory while it is written.
+    pub write_chunk: usize,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -99,6 +108,7 @@ impl Default for Settings {
             search: SearchSettings::default(),
             answer: AnswerSettings::default(),
             log: LogSettings::default(),
+            store: StoreSettings::default(),
         }
     }
 }
@@ -149,6 +159,14 @@ impl Default for AnswerSettings {
             max_question_chars: 2000,
             session_ttl_secs: 30 * 60,
             max_failed_turns: 2,
+        }
+    }
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            write_chunk: crate::store::DEFAULT_WRITE_CHUNK,
         }
     }
 }

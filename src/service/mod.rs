@@ -185,7 +185,8 @@ impl KnowledgeBase {
                 "opening"
             )
         };
-        let store = Store::open(&settings.store_dir())?;
+        let mut store = Store::open(&settings.store_dir())?;
+        store.set_write_chunk(settings.store.write_chunk);
         let mut text = TextIndex::open(&settings.text_dir())?;
         phase("store and text index opened");
         let kb_version = store.kb_version()?;

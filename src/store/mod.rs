@@ -2,7 +2,9 @@
 //!
 //! All knowledge-graph content lives in one tree (`kb`) under prefixed keys, so that a whole write
 //! batch — nodes, both adjacency directions, the KB version and the changelog record — is one
-//! `apply_batch`, atomic on disk, followed by a flush before the write is acknowledged:
+//! `apply_batch`, atomic on disk, followed by a flush before the write is acknowledged. A batch
+//! too large for one sled batch is saved to a pending file and applied in parts, finished by the
+//! next open if a crash interrupts it (`pending.rs`):
 //!
 //! | key | value |
 //! |---|---|
@@ -23,6 +25,7 @@ pub mod backup;
 mod changelog;
 mod keys;
 mod log;
+mod pending;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +35,12 @@ use serde::Serialize;
 use crate::domain::{Edge, Node, NodeMeta, Plan, Schema};
 
 pub use changelog::{ChangeEntry, ChangeRecord, ChangeSummary};
+use pending::{KeyWrite, Writes};
+
+/// sled batches of more writes than this are split (see `pending.rs`).
+pub const DEFAULT_WRITE_CHUNK: usize = 4096;
+/// The file, in the store's directory, that holds a large batch while it is applied in parts.
+const PENDING_FILE: &str = "pending-batch";
 pub use log::{FeedbackRecord, QueryRecord};
 
 /// Failures of the store. `Locked` and `Open` are the user's to fix; the rest are internal.
@@ -49,6 +58,19 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("corrupt record under key {key:?}: {reason}")]
     Corrupt { key: String, reason: String },
+    /// The file that makes a large batch crash-safe could not be written or removed.
+    #[error("cannot write {path}: {source}")]
+    Pending {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A batch interrupted by a crash cannot be finished: the store may hold part of it.
+    #[error(
+        "the store in {path} holds part of an interrupted batch that cannot be finished ({reason}); \
+         restore a backup (`answergraph restore`)"
+    )]
+    Interrupted { path: PathBuf, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -103,6 +125,9 @@ pub struct Provenance {
 /// Cloning is cheap: the clones share the open database.
 #[derive(Clone)]
 pub struct Store {
+    dir: PathBuf,
+    /// Writes per sled batch when a large batch is applied in parts (see `pending.rs`).
+    write_chunk: usize,
     db: sled::Db,
     kb: sled::Tree,
     vectors: sled::Tree,
@@ -152,14 +177,60 @@ impl Store {
                     source,
                 },
             })?;
-        Ok(Store {
+        let store = Store {
+            dir: path,
+            write_chunk: DEFAULT_WRITE_CHUNK,
             kb: db.open_tree("kb")?,
             vectors: db.open_tree("vectors")?,
             queries: db.open_tree("queries")?,
             feedback: db.open_tree("feedback")?,
             sessions: db.open_tree("sessions")?,
             db,
-        })
+        };
+        store.finish_interrupted()?;
+        Ok(store)
+    }
+
+    /// Sets how many writes go into one sled batch when a larger batch is applied in parts
+    /// (at least 1). Fewer use less memory while a large import is written.
+    pub fn set_write_chunk(&mut self, writes: usize) {
+        self.write_chunk = writes.max(1);
+    }
+
+    fn pending_path(&self) -> PathBuf {
+        self.dir.join(PENDING_FILE)
+    }
+
+    /// Finishes a batch that a crash interrupted while it was applied in parts.
+    fn finish_interrupted(&self) -> Result<()> {
+        let path = self.pending_path();
+        if !path.exists() {
+            // A crash while the file was saved left only its temporary form: nothing of that
+            // batch was applied.
+            let _ = std::fs::remove_file(path.with_extension("tmp"));
+            return Ok(());
+        }
+        let interrupted = |reason: String| StoreError::Interrupted {
+            path: self.dir.clone(),
+            reason,
+        };
+        let writes = Writes::load(&path)
+            .map_err(|reason| interrupted(format!("{}: {reason}", path.display())))?;
+        let version = self.kb_version()?;
+        if version + 1 == writes.version {
+            tracing::warn!(
+                kb_version = writes.version,
+                writes = writes.len(),
+                "finishing a batch that was interrupted while it was written"
+            );
+            self.apply_in_parts(&writes)?;
+        } else if version != writes.version {
+            return Err(interrupted(format!(
+                "it seals KB version {}, but the store is at version {version}",
+                writes.version
+            )));
+        }
+        pending::remove(&path).map_err(|source| StoreError::Pending { path, source })
     }
 
     /// A random id given to the store when it is created (and carried by its backups), so that
@@ -243,21 +314,33 @@ impl Store {
 
     /// Applies a validated plan atomically with its changelog record and a version bump, then
     /// flushes to disk. Returns the metadata written nodes got (new KB version and time). Either
-    /// all of it is durable or none of it.
+    /// all of it is durable or none of it (a batch applied in parts is finished by the next
+    /// open if a crash interrupts it).
     pub fn apply(&self, plan: &Plan, provenance: &Provenance) -> Result<NodeMeta> {
+        let (writes, meta) = self.writes_for(plan, provenance)?;
+        self.write(&writes)?;
+        Ok(meta)
+    }
+
+    /// The writes that apply `plan` as the next KB version, and the nodes' new metadata.
+    fn writes_for(&self, plan: &Plan, provenance: &Provenance) -> Result<(Writes, NodeMeta)> {
         let version = self.kb_version()? + 1;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let meta = NodeMeta {
             version,
             updated_at: now.clone(),
         };
-        let mut batch = sled::Batch::default();
+        let mut writes = Writes {
+            version,
+            ..Writes::default()
+        };
+        let body = &mut writes.body;
         for node in &plan.nodes_deleted {
-            batch.remove(keys::node(node.id.as_str()));
+            body.push((keys::node(node.id.as_str()), None));
         }
         for edge in &plan.edges_deleted {
-            batch.remove(keys::edge_out(&edge.key()));
-            batch.remove(keys::edge_in(&edge.key()));
+            body.push((keys::edge_out(&edge.key()), None));
+            body.push((keys::edge_in(&edge.key()), None));
         }
         let written = plan
             .nodes_added
@@ -268,25 +351,62 @@ impl Store {
                 node: node.clone(),
                 meta: meta.clone(),
             };
-            batch.insert(keys::node(node.id.as_str()), encode(&record));
+            body.push((keys::node(node.id.as_str()), Some(encode(&record))));
         }
         let edges = plan
             .edges_added
             .iter()
             .chain(plan.edges_updated.iter().map(|(_, after)| after));
         for edge in edges {
-            batch.insert(keys::edge_out(&edge.key()), encode(edge));
-            batch.insert(keys::edge_in(&edge.key()), Vec::new());
+            body.push((keys::edge_out(&edge.key()), Some(encode(edge))));
+            body.push((keys::edge_in(&edge.key()), Some(Vec::new())));
         }
+        // Key order makes neighbouring writes land in the same leaves; the sort is stable, so a
+        // key written twice keeps its last value.
+        body.sort_by(|a, b| a.0.cmp(&b.0));
         if let Some(schema) = &plan.schema {
-            batch.insert(keys::SCHEMA, schema.to_yaml().into_bytes());
+            writes
+                .seal
+                .push((keys::SCHEMA.to_vec(), Some(schema.to_yaml().into_bytes())));
         }
         let record = ChangeRecord::from_plan(version, now.clone(), provenance, plan);
-        batch.insert(keys::change(version), encode(&record));
-        batch.insert(keys::VERSION, version.to_be_bytes().to_vec());
-        self.kb.apply_batch(batch)?;
+        writes
+            .seal
+            .push((keys::change(version), Some(encode(&record))));
+        writes
+            .seal
+            .push((keys::VERSION.to_vec(), Some(version.to_be_bytes().to_vec())));
+        Ok((writes, meta))
+    }
+
+    /// Applies `writes` atomically and durably: as one sled batch when they fit in
+    /// `write_chunk`, else saved to the pending file first and applied in parts (see
+    /// `pending.rs`), the file removed once all of them are flushed.
+    fn write(&self, writes: &Writes) -> Result<()> {
+        if writes.len() <= self.write_chunk {
+            self.kb
+                .apply_batch(sled_batch(writes.body.iter().chain(&writes.seal)))?;
+            self.db.flush()?;
+            return Ok(());
+        }
+        let path = self.pending_path();
+        let failed = |source| StoreError::Pending {
+            path: path.clone(),
+            source,
+        };
+        writes.save(&path).map_err(failed)?;
+        self.apply_in_parts(writes)?;
+        pending::remove(&path).map_err(failed)
+    }
+
+    /// The body in sled batches of `write_chunk`, then the seal in one, then a flush.
+    fn apply_in_parts(&self, writes: &Writes) -> Result<()> {
+        for part in writes.body.chunks(self.write_chunk) {
+            self.kb.apply_batch(sled_batch(part))?;
+        }
+        self.kb.apply_batch(sled_batch(&writes.seal))?;
         self.db.flush()?;
-        Ok(meta)
+        Ok(())
     }
 
     /// Changelog records with a KB version above `since`, oldest first, at most `limit`.
@@ -400,6 +520,17 @@ impl Store {
     }
 }
 
+fn sled_batch<'a>(writes: impl IntoIterator<Item = &'a KeyWrite>) -> sled::Batch {
+    let mut batch = sled::Batch::default();
+    for (key, value) in writes {
+        match value {
+            Some(value) => batch.insert(key.as_slice(), value.as_slice()),
+            None => batch.remove(key.as_slice()),
+        }
+    }
+    batch
+}
+
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("store records always serialise")
 }
@@ -409,4 +540,132 @@ fn decode<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
         key: String::from_utf8_lossy(key).replace('\0', "\\0"),
         reason: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, text: &str) -> Node {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "kind": "faq", "name": format!("{id}?"), "text": text,
+        }))
+        .unwrap()
+    }
+
+    fn edge(from: &str, to: &str) -> Edge {
+        serde_json::from_value(serde_json::json!({"from": from, "rel": "related", "to": to}))
+            .unwrap()
+    }
+
+    fn provenance() -> Provenance {
+        Provenance {
+            actor: "test".into(),
+            source: "test".into(),
+        }
+    }
+
+    /// Seven nodes in a ring: 7 node writes and 14 edge writes, over several chunks of 4.
+    fn ring() -> Plan {
+        let ids: Vec<String> = (0..7).map(|i| format!("faq/n{i}")).collect();
+        Plan {
+            nodes_added: ids.iter().map(|id| node(id, "first")).collect(),
+            edges_added: (0..7).map(|i| edge(&ids[i], &ids[(i + 1) % 7])).collect(),
+            ..Plan::default()
+        }
+    }
+
+    /// Then: one node rewritten, one deleted with its two edges.
+    fn edit() -> Plan {
+        Plan {
+            nodes_updated: vec![(node("faq/n0", "first"), node("faq/n0", "second"))],
+            nodes_deleted: vec![node("faq/n3", "first")],
+            edges_deleted: vec![edge("faq/n2", "faq/n3"), edge("faq/n3", "faq/n4")],
+            ..Plan::default()
+        }
+    }
+
+    /// The KB as stored: version, nodes (without their write times) and edges.
+    fn kb(store: &Store) -> (u64, Vec<Node>, Vec<Edge>) {
+        let nodes = store.nodes().unwrap().into_iter().map(|r| r.node).collect();
+        (store.kb_version().unwrap(), nodes, store.edges().unwrap())
+    }
+
+    fn open(dir: &Path, chunk: usize) -> Store {
+        let mut store = Store::open(dir).unwrap();
+        store.set_write_chunk(chunk);
+        store
+    }
+
+    #[test]
+    fn a_batch_applied_in_parts_stores_what_one_sled_batch_stores() {
+        let (whole, parts) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (whole, parts) = (open(whole.path(), 4096), open(parts.path(), 4));
+        for plan in [ring(), edit()] {
+            whole.apply(&plan, &provenance()).unwrap();
+            parts.apply(&plan, &provenance()).unwrap();
+            assert_eq!(kb(&parts), kb(&whole));
+            assert!(
+                !parts.pending_path().exists(),
+                "the pending file is removed"
+            );
+        }
+        let (version, nodes, edges) = kb(&parts);
+        assert_eq!((version, nodes.len(), edges.len()), (2, 6, 5));
+        assert_eq!(parts.changes_since(0, 10).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_batch_interrupted_part_way_is_finished_when_the_store_opens() {
+        let reference = tempfile::tempdir().unwrap();
+        let reference = open(reference.path(), 4096);
+        reference.apply(&ring(), &provenance()).unwrap();
+        reference.apply(&edit(), &provenance()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // Killed after 0, 1 and both parts of the body (before the seal), and after the seal but
+        // before the file was removed.
+        for applied in 0..=3 {
+            let _ = std::fs::remove_dir_all(dir.path().join("db"));
+            let store = open(&dir.path().join("db"), 4);
+            store.apply(&ring(), &provenance()).unwrap();
+            let (writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
+            writes.save(&store.pending_path()).unwrap();
+            let parts: Vec<&[KeyWrite]> = writes.body.chunks(4).collect();
+            assert_eq!(parts.len(), 2, "the edit's six writes take two parts");
+            for part in parts.iter().take(applied) {
+                store.kb.apply_batch(sled_batch(*part)).unwrap();
+            }
+            if applied > parts.len() {
+                store.kb.apply_batch(sled_batch(&writes.seal)).unwrap();
+            }
+            store.db.flush().unwrap();
+            let path = store.pending_path();
+            drop(store);
+
+            let store = open(&dir.path().join("db"), 4);
+            let (version, nodes, edges) = kb(&store);
+            let (_, want_nodes, want_edges) = kb(&reference);
+            assert_eq!(version, 2, "after {applied} parts");
+            assert_eq!(nodes, want_nodes, "after {applied} parts");
+            assert_eq!(edges, want_edges, "after {applied} parts");
+            assert!(!path.exists(), "the pending file is removed");
+            assert_eq!(store.changes_since(1, 10).unwrap().len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_pending_file_that_does_not_fit_the_store_is_refused_with_a_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path(), 4);
+        store.apply(&ring(), &provenance()).unwrap();
+        let (mut writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
+        writes.version = 5;
+        writes.save(&store.pending_path()).unwrap();
+        drop(store);
+        let error = Store::open(dir.path()).err().expect("the store is refused");
+        assert!(matches!(error, StoreError::Interrupted { .. }), "{error}");
+        let message = error.to_string();
+        assert!(message.contains("KB version 5"), "{message}");
+        assert!(message.contains("answergraph restore"), "{message}");
+    }
 }
