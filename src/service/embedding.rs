@@ -81,19 +81,40 @@ pub fn vectors_for(
     let embedded = missing.len();
     if !missing.is_empty() {
         progress.start(&format!("embedding with {model}"), missing.len() as u64);
-        for (round, chunk) in missing.chunks(EMBED_CHUNK).enumerate() {
-            let batch: Vec<String> = chunk.iter().map(|i| distinct[*i].0.to_owned()).collect();
-            let offset = round * EMBED_CHUNK;
-            let set = |done: usize| progress.set((offset + done) as u64);
-            let fresh = embedder.embed_many(&batch, &set)?;
-            let mut entries = Vec::with_capacity(chunk.len());
-            for (&i, vector) in chunk.iter().zip(fresh) {
-                let quantized = Quantized::of(&vector);
-                entries.push((distinct[i].1.clone(), quantized.to_bytes()));
-                vectors[i] = Some(quantized);
-            }
-            store.put_vectors(&entries)?;
-        }
+        // Each chunk's vectors are stored by a thread of their own while the next chunk is
+        // embedded, so the model's workers never wait for the store.
+        std::thread::scope(|scope| -> Result<()> {
+            let (to_store, chunks) = std::sync::mpsc::sync_channel::<Vec<(Vec<u8>, Vec<u8>)>>(1);
+            let storing = scope.spawn(move || -> Result<()> {
+                for entries in chunks {
+                    store.put_vectors(&entries)?;
+                }
+                Ok(())
+            });
+            let embedding = (|| -> Result<()> {
+                for (round, chunk) in missing.chunks(EMBED_CHUNK).enumerate() {
+                    let batch: Vec<String> =
+                        chunk.iter().map(|i| distinct[*i].0.to_owned()).collect();
+                    let offset = round * EMBED_CHUNK;
+                    let set = |done: usize| progress.set((offset + done) as u64);
+                    let fresh = embedder.embed_many(&batch, &set)?;
+                    let mut entries = Vec::with_capacity(chunk.len());
+                    for (&i, vector) in chunk.iter().zip(fresh) {
+                        let quantized = Quantized::of(&vector);
+                        entries.push((distinct[i].1.clone(), quantized.to_bytes()));
+                        vectors[i] = Some(quantized);
+                    }
+                    if to_store.send(entries).is_err() {
+                        // The storing thread stopped on an error, which its join reports.
+                        break;
+                    }
+                }
+                Ok(())
+            })();
+            drop(to_store);
+            let stored = storing.join().expect("storing vectors does not panic");
+            embedding.and(stored)
+        })?;
         progress.finish();
         if collect_garbage {
             let keep: HashSet<Vec<u8>> = keys.into_iter().collect();
