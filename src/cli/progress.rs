@@ -21,7 +21,10 @@ impl Progress for Bars {
                 .progress_chars("=> "),
             )
         } else {
-            ProgressBar::new_spinner()
+            // A stage of unknown length: a spinner that moves on its own.
+            let spinner = ProgressBar::new_spinner();
+            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            spinner
         };
         bar.set_message(stage.to_owned());
         *self.current.lock() = Some(bar);

@@ -220,7 +220,9 @@ impl KnowledgeBase {
         let kb = KnowledgeBase::open_for(settings, Purpose::Write, progress)?;
         let outcome = kb.apply(batch, provenance, dry_run, progress)?;
         if outcome.changed {
+            progress.start("saving derived files", 0);
             kb.save_derived();
+            progress.finish();
         }
         Ok(outcome)
     }
@@ -276,6 +278,17 @@ impl KnowledgeBase {
             .chain(plan.nodes_updated.iter().map(|(_, after)| after))
             .map(|n| Arc::new(n.clone()))
             .collect();
+        // Each stage after the embedding shows as a progress stage; their times go to the log.
+        let mut stage_started = Instant::now();
+        let mut stage_ms = [0.0; 4];
+        let mut end_stage = |stage: usize, next: Option<&str>| {
+            progress.finish();
+            stage_ms[stage] = stage_started.elapsed().as_secs_f64() * 1e3;
+            stage_started = Instant::now();
+            if let Some(next) = next {
+                progress.start(next, 0);
+            }
+        };
         let fresh = vectors_for(
             &self.store,
             self.embedder.as_ref(),
@@ -283,8 +296,10 @@ impl KnowledgeBase {
             progress,
             false,
         )?;
+        end_stage(0, Some("writing the store"));
         let meta = self.store.apply(&plan, provenance)?;
         let kb_version = meta.version;
+        end_stage(1, Some("indexing text"));
 
         // Derived state: text index, then the next snapshot.
         let deleted: Vec<&str> = plan.nodes_deleted.iter().map(|n| n.id.as_str()).collect();
@@ -298,6 +313,7 @@ impl KnowledgeBase {
             )?;
             text.searcher(FieldBoosts::default())
         };
+        end_stage(2, Some("building the snapshot"));
         let mut nodes: BTreeMap<NodeId, (Arc<Node>, NodeMeta, NodeVectors)> = BTreeMap::new();
         for slot in 0..snapshot.node_count() as u32 {
             let node = snapshot.node_at(slot);
@@ -358,16 +374,22 @@ impl KnowledgeBase {
             },
         });
         self.current.store(Arc::new(next));
+        end_stage(3, None);
         outcome.kb_version = kb_version;
         outcome.changed = true;
         outcome.embedded = fresh.embedded;
         outcome.took_ms = started.elapsed().as_secs_f64() * 1e3;
+        let [embed_ms, store_ms, text_ms, snapshot_ms] = stage_ms;
         tracing::info!(
             kb_version,
             actor = %provenance.actor,
             source = %provenance.source,
             embedded = fresh.embedded,
             took_ms = outcome.took_ms,
+            embed_ms,
+            store_ms,
+            text_ms,
+            snapshot_ms,
             "batch applied"
         );
         Ok(outcome)

@@ -421,3 +421,118 @@ fn a_folder_import_that_writes_nothing_does_not_load_the_model() {
     assert_eq!(summary["summary"]["nodes_updated"], 1);
     assert_eq!(summary["embedded"], 1);
 }
+
+/// Every stage of an import after the embedding is reported to its progress display (the CLI
+/// shows each as a spinner on a terminal), in order, each ended before the next begins.
+#[test]
+fn an_import_reports_each_stage_to_its_progress_display() {
+    use answergraph::service::{KnowledgeBase, Progress};
+    use parking_lot::Mutex;
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+    impl Progress for Recorder {
+        fn start(&self, stage: &str, _: u64) {
+            self.0.lock().push(format!("start {stage}"));
+        }
+        fn set(&self, _: u64) {}
+        fn finish(&self) {
+            self.0.lock().push("finish".into());
+        }
+    }
+
+    let data = demo_data_dir();
+    let delta = temp();
+    let delta_file = delta.path().join("delta.jsonl");
+    std::fs::write(
+        &delta_file,
+        r#"{"id":"faq/stage-probe","kind":"faq","name":"Do you engrave the stage probe?","text":"Yes, engraving is free for stage probes."}"#,
+    )
+    .unwrap();
+    let recorder = Recorder::default();
+    let provenance = answergraph::store::Provenance {
+        actor: "test".into(),
+        source: "test".into(),
+    };
+    let outcome = KnowledgeBase::import(
+        &settings_for(data.path()),
+        &delta_file,
+        &provenance,
+        false,
+        &recorder,
+    )
+    .unwrap();
+    assert!(outcome.changed && outcome.embedded > 0);
+    let events = recorder.0.into_inner();
+    let starts: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.strip_prefix("start "))
+        .collect();
+    let wanted = [
+        "writing the store",
+        "indexing text",
+        "building the snapshot",
+        "saving derived files",
+    ];
+    assert!(
+        starts[0].starts_with("embedding with "),
+        "the embedding comes first: {events:?}"
+    );
+    assert_eq!(&starts[starts.len() - wanted.len()..], wanted, "{events:?}");
+    // Every stage ends before the next one starts, and the last one ends.
+    let mut open = false;
+    for event in &events {
+        if event.starts_with("start ") {
+            assert!(!open, "a stage started before the last ended: {events:?}");
+        }
+        open = event.starts_with("start ");
+    }
+    assert!(!open, "the last stage never ended: {events:?}");
+}
+
+/// A batch larger than `store.write_chunk` is written in parts; the KB is the same as when it
+/// is written whole, and nothing of the parts is left behind.
+#[test]
+fn a_batch_written_in_parts_gives_the_kb_one_batch_gives() {
+    let nodes = lines(&demo_kb().join("nodes.jsonl"));
+    let mut delta = String::new();
+    for line in nodes.iter().take(40) {
+        let node: Value = serde_json::from_str(line).unwrap();
+        delta.push_str(&format!(
+            "{}\n",
+            serde_json::json!({ "delete": node["id"] })
+        ));
+    }
+    let files = temp();
+    let delta_file = files.path().join("deletes.jsonl");
+    std::fs::write(&delta_file, delta).unwrap();
+    let mut exports = Vec::new();
+    for chunk in ["100000", "8"] {
+        let data = demo_data_dir();
+        let out = answergraph(data.path())
+            .env("ANSWERGRAPH__STORE__WRITE_CHUNK", chunk)
+            .args(["import", "--json", delta_file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(summary["summary"]["nodes_deleted"], 40);
+        assert!(
+            summary["summary"]["edges_deleted"].as_u64().unwrap() > 10,
+            "the deletes cascade to edges, so the batch takes several parts of 8: {summary}"
+        );
+        assert!(!data.path().join("db/pending-batch").exists());
+        let export_dir = files.path().join(format!("export-{chunk}"));
+        ok(data.path(), &["export", export_dir.to_str().unwrap()]);
+        exports.push((
+            ["schema.yaml", "nodes.jsonl", "edges.jsonl"]
+                .map(|f| std::fs::read(export_dir.join(f)).unwrap()),
+            content(data.path()),
+        ));
+    }
+    assert_eq!(exports[0], exports[1]);
+}
