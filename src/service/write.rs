@@ -297,20 +297,44 @@ impl KnowledgeBase {
             false,
         )?;
         end_stage(0, Some("writing the store"));
-        let meta = self.store.apply(&plan, provenance)?;
+        // The text index takes the batch's documents on the core the store's write leaves idle.
+        // Staged, they stay invisible until the commit after the store's, and are dropped if
+        // the store's write fails.
+        let deleted: Vec<&str> = plan.nodes_deleted.iter().map(|n| n.id.as_str()).collect();
+        let (meta, staged) = std::thread::scope(|scope| {
+            let staging = scope.spawn(|| {
+                self.text.lock().stage(
+                    written.iter().map(|n| n.as_ref()),
+                    deleted.iter().copied(),
+                    false,
+                )
+            });
+            let meta = self.store.apply(&plan, provenance);
+            (meta, staging.join().expect("staging text does not panic"))
+        });
+        let committed = meta.map_err(ServiceError::from).and_then(|meta| {
+            // A staging failure after the store's flush leaves the text index behind the store,
+            // as a failed commit would: the next open rebuilds it.
+            staged?;
+            Ok(meta)
+        });
+        let meta = match committed {
+            Ok(meta) => meta,
+            Err(e) => {
+                progress.finish();
+                if let Err(rollback) = self.text.lock().rollback() {
+                    tracing::error!(error = %rollback, "dropping the staged text documents failed");
+                }
+                return Err(e);
+            }
+        };
         let kb_version = meta.version;
         end_stage(1, Some("indexing text"));
 
         // Derived state: text index, then the next snapshot.
-        let deleted: Vec<&str> = plan.nodes_deleted.iter().map(|n| n.id.as_str()).collect();
         let searcher = {
             let mut text = self.text.lock();
-            text.apply(
-                written.iter().map(|n| n.as_ref()),
-                deleted.iter().copied(),
-                kb_version,
-                false,
-            )?;
+            text.commit(kb_version)?;
             text.searcher(FieldBoosts::default())
         };
         end_stage(2, Some("building the snapshot"));

@@ -217,8 +217,21 @@ impl TextIndex {
         kb_version: u64,
         replace_all: bool,
     ) -> Result<()> {
+        self.stage(upserts, deletes, replace_all)?;
+        self.commit(kb_version)
+    }
+
+    /// Hands the documents of `upserts` to the indexer and marks those of `deletes` (every
+    /// document first when `replace_all`) for removal, without committing: nothing is visible
+    /// until [`TextIndex::commit`], and [`TextIndex::rollback`] drops it all.
+    pub fn stage<'a>(
+        &self,
+        upserts: impl IntoIterator<Item = &'a Node>,
+        deletes: impl IntoIterator<Item = &'a str>,
+        replace_all: bool,
+    ) -> Result<()> {
         let fields = self.fields;
-        let mut writer = self.writer.lock();
+        let writer = self.writer.lock();
         let result = (|| {
             if replace_all {
                 writer.delete_all_documents()?;
@@ -230,6 +243,16 @@ impl TextIndex {
                 writer.delete_term(Term::from_field_text(fields.id, node.id.as_str()));
                 writer.add_document(document(&fields, node))?;
             }
+            Ok(())
+        })();
+        drop(writer);
+        result.map_err(|e| self.tantivy_error(e))
+    }
+
+    /// Commits what was staged as `kb_version` and makes it searchable.
+    pub fn commit(&mut self, kb_version: u64) -> Result<()> {
+        let mut writer = self.writer.lock();
+        let result = (|| {
             let mut commit = writer.prepare_commit()?;
             let payload = CommitPayload {
                 schema_version: SCHEMA_VERSION,
@@ -244,6 +267,14 @@ impl TextIndex {
         let payload = result.map_err(|e| self.tantivy_error(e))?;
         self.committed = Some(payload);
         Ok(())
+    }
+
+    /// Drops everything staged since the last commit.
+    pub fn rollback(&self) -> Result<()> {
+        let mut writer = self.writer.lock();
+        let result = writer.rollback().map(|_| ());
+        drop(writer);
+        result.map_err(|e| self.tantivy_error(e))
     }
 
     /// A snapshot for searching; later commits do not change it.
@@ -545,5 +576,32 @@ mod tests {
             han("屏") && han("幕碎") && !han("星"),
             "a character or two as written"
         );
+    }
+
+    #[test]
+    fn staged_documents_are_searchable_only_once_committed_and_gone_after_a_rollback() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = TextIndex::open(dir.path()).unwrap();
+        let node = |id: &str, word: &str| -> Node {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "kind": "faq", "name": format!("Where is the {word}?"),
+            }))
+            .unwrap()
+        };
+        let (first, second) = (node("faq/a", "zorblax"), node("faq/b", "quuxit"));
+        let knows = |index: &TextIndex, word: &str| {
+            index.searcher(FieldBoosts::default()).knows(word).unwrap()
+        };
+        index.stage([&first], [], false).unwrap();
+        assert!(!knows(&index, "zorblax"), "staged, not committed");
+        index.rollback().unwrap();
+        index.stage([&second], [], false).unwrap();
+        index.commit(3).unwrap();
+        assert!(knows(&index, "quuxit"));
+        assert!(
+            !knows(&index, "zorblax"),
+            "the rolled-back document is gone"
+        );
+        assert_eq!(index.kb_version(), Some(3));
     }
 }
