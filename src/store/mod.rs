@@ -35,13 +35,13 @@ use serde::Serialize;
 use crate::domain::{Edge, Node, NodeMeta, Plan, Schema};
 
 pub use changelog::{ChangeEntry, ChangeRecord, ChangeSummary};
+pub use log::{FeedbackRecord, QueryRecord};
 use pending::{KeyWrite, Writes};
 
 /// sled batches of more writes than this are split (see `pending.rs`).
 pub const DEFAULT_WRITE_CHUNK: usize = 4096;
 /// The file, in the store's directory, that holds a large batch while it is applied in parts.
 const PENDING_FILE: &str = "pending-batch";
-pub use log::{FeedbackRecord, QueryRecord};
 
 /// Failures of the store. `Locked` and `Open` are the user's to fix; the rest are internal.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,13 @@ pub enum StoreError {
          restore a backup (`answergraph restore`)"
     )]
     Interrupted { path: PathBuf, reason: String },
+    /// An earlier batch failed part-way through its write in this process: it is finished when
+    /// the store is next opened, and nothing is written on top of it before then.
+    #[error(
+        "an earlier batch failed while it was written to the store in {path}; restart AnswerGraph \
+         (opening the store finishes that batch) before writing again"
+    )]
+    Unfinished { path: PathBuf },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -317,6 +324,13 @@ impl Store {
     /// all of it is durable or none of it (a batch applied in parts is finished by the next
     /// open if a crash interrupts it).
     pub fn apply(&self, plan: &Plan, provenance: &Provenance) -> Result<NodeMeta> {
+        if self.pending_path().exists() {
+            // A batch applied in parts failed part-way (a sled error): only an open may finish
+            // it, and a batch written now would take its KB version.
+            return Err(StoreError::Unfinished {
+                path: self.dir.clone(),
+            });
+        }
         let (writes, meta) = self.writes_for(plan, provenance)?;
         self.write(&writes)?;
         Ok(meta)
@@ -651,6 +665,29 @@ mod tests {
             assert!(!path.exists(), "the pending file is removed");
             assert_eq!(store.changes_since(1, 10).unwrap().len(), 1);
         }
+    }
+
+    #[test]
+    fn no_batch_is_written_over_one_that_failed_part_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path(), 4);
+        store.apply(&ring(), &provenance()).unwrap();
+        // The edit's parts failed after its file was saved, as a sled error would leave it.
+        let (writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
+        writes.save(&store.pending_path()).unwrap();
+        store.kb.apply_batch(sled_batch(&writes.body[..4])).unwrap();
+        let later = Plan {
+            nodes_added: vec![node("faq/later", "third")],
+            ..Plan::default()
+        };
+        let error = store.apply(&later, &provenance()).unwrap_err();
+        assert!(matches!(error, StoreError::Unfinished { .. }), "{error}");
+        assert!(error.to_string().contains("restart"), "{error}");
+        drop(store);
+        let store = open(dir.path(), 4);
+        assert_eq!(store.kb_version().unwrap(), 2, "the open finished the edit");
+        store.apply(&later, &provenance()).unwrap();
+        assert_eq!(store.kb_version().unwrap(), 3);
     }
 
     #[test]
