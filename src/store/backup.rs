@@ -100,15 +100,23 @@ pub struct Verified {
     pub sha256: String,
 }
 
-/// A writer that hashes and counts what passes through.
-struct Hashing<W> {
-    inner: W,
-    hasher: Sha256,
+/// A writer that hashes and counts what passes through (also used by `pending.rs`).
+pub(super) struct Hashing<W> {
+    pub(super) inner: W,
+    pub(super) hasher: Sha256,
     bytes: u64,
 }
 
 impl<W: Write> Hashing<W> {
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+    pub(super) fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    pub(super) fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.hasher.update(bytes);
         self.bytes += bytes.len() as u64;
         self.inner.write_all(bytes)
@@ -125,11 +133,7 @@ impl Store {
             producer: format!("answergraph {}", env!("CARGO_PKG_VERSION")),
             kb_version: self.kb_version()?,
         };
-        let mut out = Hashing {
-            inner: out,
-            hasher: Sha256::new(),
-            bytes: 0,
-        };
+        let mut out = Hashing::new(out);
         out.put(MAGIC)?;
         out.put(&FORMAT_VERSION.to_be_bytes())?;
         let meta_json = serde_json::to_vec(&meta).expect("backup metadata serialises");

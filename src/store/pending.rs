@@ -28,6 +28,8 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::backup::Hashing;
+
 const MAGIC: &[u8; 9] = b"AGPENDING";
 const FORMAT_VERSION: u32 = 1;
 const CHECKSUM_BYTES: usize = 32;
@@ -53,23 +55,20 @@ impl Writes {
     /// and the directory fsynced.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let temp = path.with_extension("tmp");
-        let mut out = HashingWriter {
-            inner: BufWriter::with_capacity(1 << 20, File::create(&temp)?),
-            hash: Sha256::new(),
-        };
-        out.write_all(MAGIC)?;
-        out.write_all(&FORMAT_VERSION.to_be_bytes())?;
-        out.write_all(&self.version.to_be_bytes())?;
-        out.write_all(&(self.body.len() as u64).to_be_bytes())?;
-        out.write_all(&(self.seal.len() as u64).to_be_bytes())?;
+        let mut out = Hashing::new(BufWriter::with_capacity(1 << 20, File::create(&temp)?));
+        out.put(MAGIC)?;
+        out.put(&FORMAT_VERSION.to_be_bytes())?;
+        out.put(&self.version.to_be_bytes())?;
+        out.put(&(self.body.len() as u64).to_be_bytes())?;
+        out.put(&(self.seal.len() as u64).to_be_bytes())?;
         for (key, value) in self.body.iter().chain(&self.seal) {
-            out.write_all(if value.is_some() { b"P" } else { b"D" })?;
-            write_bytes(&mut out, key)?;
+            out.put(if value.is_some() { b"P" } else { b"D" })?;
+            put_bytes(&mut out, key)?;
             if let Some(value) = value {
-                write_bytes(&mut out, value)?;
+                put_bytes(&mut out, value)?;
             }
         }
-        let checksum = out.hash.finalize();
+        let checksum = out.hasher.finalize();
         let mut file = out.inner.into_inner().map_err(|e| e.into_error())?;
         file.write_all(&checksum)?;
         file.sync_all()?;
@@ -151,28 +150,11 @@ fn sync_dir(path: &Path) -> std::io::Result<()> {
     }
 }
 
-fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+fn put_bytes<W: Write>(out: &mut Hashing<W>, bytes: &[u8]) -> std::io::Result<()> {
     let len = u32::try_from(bytes.len())
         .map_err(|_| std::io::Error::other("a key or value over 4 GiB"))?;
-    out.write_all(&len.to_be_bytes())?;
-    out.write_all(bytes)
-}
-
-struct HashingWriter<W> {
-    inner: W,
-    hash: Sha256,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        self.hash.update(&buf[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
+    out.put(&len.to_be_bytes())?;
+    out.put(bytes)
 }
 
 struct Reader<'a> {
