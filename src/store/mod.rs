@@ -611,6 +611,16 @@ mod tests {
         store
     }
 
+    /// A store in parts of 4 holding the ring, with the edit's writes saved as pending and
+    /// none of them applied yet.
+    fn ring_with_edit_pending(dir: &Path) -> (Store, Writes) {
+        let store = open(dir, 4);
+        store.apply(&ring(), &provenance()).unwrap();
+        let (writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
+        writes.save(&store.pending_path()).unwrap();
+        (store, writes)
+    }
+
     #[test]
     fn a_batch_applied_in_parts_stores_what_one_sled_batch_stores() {
         let (whole, parts) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -640,10 +650,7 @@ mod tests {
         // before the file was removed.
         for applied in 0..=3 {
             let _ = std::fs::remove_dir_all(dir.path().join("db"));
-            let store = open(&dir.path().join("db"), 4);
-            store.apply(&ring(), &provenance()).unwrap();
-            let (writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
-            writes.save(&store.pending_path()).unwrap();
+            let (store, writes) = ring_with_edit_pending(&dir.path().join("db"));
             let parts: Vec<&[KeyWrite]> = writes.body.chunks(4).collect();
             assert_eq!(parts.len(), 2, "the edit's six writes take two parts");
             for part in parts.iter().take(applied) {
@@ -670,11 +677,8 @@ mod tests {
     #[test]
     fn no_batch_is_written_over_one_that_failed_part_way() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path(), 4);
-        store.apply(&ring(), &provenance()).unwrap();
         // The edit's parts failed after its file was saved, as a sled error would leave it.
-        let (writes, _) = store.writes_for(&edit(), &provenance()).unwrap();
-        writes.save(&store.pending_path()).unwrap();
+        let (store, writes) = ring_with_edit_pending(dir.path());
         store.kb.apply_batch(sled_batch(&writes.body[..4])).unwrap();
         let later = Plan {
             nodes_added: vec![node("faq/later", "third")],

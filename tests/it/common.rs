@@ -41,10 +41,15 @@ pub fn run(data_dir: &Path, args: &[&str]) -> Output {
 
 /// Runs the CLI, requires success and returns stdout.
 pub fn ok(data_dir: &Path, args: &[&str]) -> String {
-    let output = run(data_dir, args);
+    succeed(answergraph(data_dir).args(args))
+}
+
+/// Runs a prepared CLI command (extra environment, say), requires success and returns stdout.
+pub fn succeed(command: &mut Command) -> String {
+    let output = command.output().expect("the answergraph binary runs");
     assert!(
         output.status.success(),
-        "answergraph {args:?} failed ({}):\n{}",
+        "{command:?} failed ({}):\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );

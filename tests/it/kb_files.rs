@@ -509,17 +509,12 @@ fn a_batch_written_in_parts_gives_the_kb_one_batch_gives() {
     let mut exports = Vec::new();
     for chunk in ["100000", "8"] {
         let data = demo_data_dir();
-        let out = answergraph(data.path())
-            .env("ANSWERGRAPH__STORE__WRITE_CHUNK", chunk)
-            .args(["import", "--json", delta_file.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = succeed(
+            answergraph(data.path())
+                .env("ANSWERGRAPH__STORE__WRITE_CHUNK", chunk)
+                .args(["import", "--json", delta_file.to_str().unwrap()]),
         );
-        let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let summary: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(summary["summary"]["nodes_deleted"], 40);
         assert!(
             summary["summary"]["edges_deleted"].as_u64().unwrap() > 10,

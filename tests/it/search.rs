@@ -187,8 +187,9 @@ fn an_english_only_model_works_by_configuration() {
         kb.path().to_str().unwrap(),
     ]);
     assert!(import.status().unwrap().success());
-    let output = answergraph(data.path())
-        .args([
+    let response = json(
+        data.path(),
+        &[
             "--model",
             "minilm-l6-int8",
             "search",
@@ -196,15 +197,8 @@ fn an_english_only_model_works_by_configuration() {
             "--mode",
             "dense",
             "money back rules",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        ],
     );
-    let response: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(ids(&response)[0], "faq/refund-policy");
 }
 
