@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 use crate::domain::{Direction, Edge, EdgeKey, KbView, Node, NodeId, NodeMeta, Schema};
 use crate::graph::{KbGraph, RelId};
 use crate::store::NodeRecord;
@@ -37,7 +39,7 @@ pub struct Snapshot {
     pub schema: Arc<Schema>,
     nodes: Vec<Arc<Node>>,
     metas: Vec<NodeMeta>,
-    slots: HashMap<NodeId, u32>,
+    slots: FxHashMap<NodeId, u32>,
     pub graph: KbGraph,
     edge_extras: EdgeExtras,
     pub text: TextSearcher,
@@ -208,13 +210,16 @@ impl Snapshot {
             std::thread::scope(|scope| {
                 let building = matches!(linker, LinkerPlan::UpFront)
                     .then(|| scope.spawn(|| build_linker(&nodes, &schema)));
-                let slots: HashMap<NodeId, u32> = nodes
+                let slots: FxHashMap<NodeId, u32> = nodes
                     .iter()
                     .enumerate()
                     .map(|(slot, node)| (node.id.clone(), slot as u32))
                     .collect();
+                let indexing = scope.spawn(move || build_vectors(vectors, dim));
                 let (graph, edge_extras) = build_graph(&schema, &slots, nodes.len(), &edges);
-                let (questions, text) = build_vectors(vectors, dim);
+                let (questions, text) = indexing
+                    .join()
+                    .expect("building the indexes does not panic");
                 tracing::debug!(
                     question_rows = questions.len(),
                     question_lists = questions.centroids().map_or(0, |c| c.len()),
@@ -397,11 +402,11 @@ fn build_linker(nodes: &[Arc<Node>], schema: &Schema) -> Linker {
     linker
 }
 
-type EdgeExtras = HashMap<(u32, RelId, u32), EdgeExtra>;
+type EdgeExtras = FxHashMap<(u32, RelId, u32), EdgeExtra>;
 
 fn build_graph(
     schema: &Schema,
-    slots: &HashMap<NodeId, u32>,
+    slots: &FxHashMap<NodeId, u32>,
     node_count: usize,
     edges: &[Edge],
 ) -> (KbGraph, EdgeExtras) {
@@ -411,7 +416,7 @@ fn build_graph(
         .enumerate()
         .map(|(i, r)| (r.name.as_str(), i as RelId))
         .collect();
-    let mut edge_extras = HashMap::new();
+    let mut edge_extras = FxHashMap::default();
     let mut graph_edges = Vec::with_capacity(edges.len());
     for edge in edges {
         // Validation guarantees endpoints and relations exist; skip rather than panic if a
@@ -451,7 +456,15 @@ fn build_vectors(vectors: Vectors, dim: usize) -> (VectorIndex, VectorIndex) {
                 questions.push_quantized(slot as u32, node_vectors.questions);
                 text.push_quantized(slot as u32, node_vectors.text);
             }
-            (questions.finish(centroids.0), text.finish(centroids.1))
+            // The two indexes are finished side by side (each files its rows on every core).
+            std::thread::scope(|scope| {
+                let text = scope.spawn(move || text.finish(centroids.1));
+                let questions = questions.finish(centroids.0);
+                (
+                    questions,
+                    text.join().expect("finishing an index does not panic"),
+                )
+            })
         }
     }
 }

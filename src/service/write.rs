@@ -2,11 +2,12 @@
 //! batch: parsed, validated as a whole, embedded, applied atomically in the store, then reflected
 //! in the text index and a newly published snapshot before the caller hears back.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Settings;
@@ -356,7 +357,7 @@ impl KnowledgeBase {
         for (node, vectors) in written.iter().zip(fresh.vectors) {
             nodes.insert(node.id.clone(), (Arc::clone(node), meta.clone(), vectors));
         }
-        let mut edges: HashMap<EdgeKey, crate::domain::Edge> =
+        let mut edges: FxHashMap<EdgeKey, crate::domain::Edge> =
             snapshot.edges_unordered().map(|e| (e.key(), e)).collect();
         for edge in &plan.edges_deleted {
             edges.remove(&edge.key());

@@ -44,6 +44,30 @@ impl Centroids {
         best.1
     }
 
+    /// [`Centroids::nearest`] of each of `rows` (indexes into `codes`, `dim` codes a row), the
+    /// rows split over the cores when there are many.
+    pub fn nearest_of(&self, rows: &[usize], codes: &[i8]) -> Vec<u16> {
+        let dim = self.dim;
+        let nearest = |rows: &[usize], out: &mut [u16]| {
+            for (&r, list) in rows.iter().zip(out.iter_mut()) {
+                *list = self.nearest(&codes[r * dim..(r + 1) * dim]);
+            }
+        };
+        let mut out = vec![0u16; rows.len()];
+        let threads = super::filing_threads(rows.len());
+        if threads == 1 {
+            nearest(rows, &mut out);
+            return out;
+        }
+        let per_thread = rows.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for (rows, out) in rows.chunks(per_thread).zip(out.chunks_mut(per_thread)) {
+                scope.spawn(move || nearest(rows, out));
+            }
+        });
+        out
+    }
+
     /// The `n` lists whose centroids are nearest to `query`.
     pub fn nearest_lists(&self, query: &Quantized, n: usize) -> Vec<u16> {
         let mut scored: Vec<(f32, u16)> = self
@@ -101,8 +125,11 @@ pub fn train(codes: &[i8], scales: &[f32], dim: usize) -> Centroids {
             vectors: centroids.clone(),
             trained_rows: rows,
         };
-        for &r in &sample {
-            let list = current.nearest(row(r)) as usize;
+        // The nearest lists are found on every core; the sums are taken in sample order, so the
+        // centroids do not depend on the number of cores.
+        let nearest = current.nearest_of(&sample, codes);
+        for (&r, &list) in sample.iter().zip(&nearest) {
+            let list = list as usize;
             counts[list] += 1;
             let scale = scales[r];
             for (s, c) in sums[list * dim..(list + 1) * dim].iter_mut().zip(row(r)) {
@@ -163,5 +190,28 @@ mod tests {
                 .collect()
         };
         assert!(lists(0).is_disjoint(&lists(1)), "clusters share a list");
+    }
+
+    #[test]
+    fn nearest_lists_of_many_rows_are_each_rows_nearest() {
+        // Enough rows to be split over the cores, in a scrambled order.
+        let dim = 8;
+        let mut state = 7u64;
+        let codes: Vec<i8> = (0..20_000 * dim)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 56) as i8
+            })
+            .collect();
+        let scales = vec![1.0; 20_000];
+        let centroids = train(&codes, &scales, dim);
+        let rows: Vec<usize> = (0..20_000).map(|i| i * 7_919 % 20_000).collect();
+        let want: Vec<u16> = rows
+            .iter()
+            .map(|&r| centroids.nearest(&codes[r * dim..(r + 1) * dim]))
+            .collect();
+        assert_eq!(centroids.nearest_of(&rows, &codes), want);
     }
 }
