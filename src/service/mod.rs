@@ -346,36 +346,41 @@ impl KnowledgeBase {
                 return;
             }
         };
-        let graph_path = derived_graph::path(&self.settings.data_dir);
-        let slots = 0..snapshot.node_count() as u32;
-        // Edges in key order, as the store lists them, so a KB opened from the file is built
-        // exactly as one opened from the store.
-        let edges = snapshot.edges();
-        if let Err(e) = derived_graph::save(
-            &graph_path,
-            derived_graph::Stamp {
+        // The two files are written side by side.
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let graph_path = derived_graph::path(&self.settings.data_dir);
+                let slots = 0..snapshot.node_count() as u32;
+                // Edges in key order, as the store lists them, so a KB opened from the file is
+                // built exactly as one opened from the store.
+                let edges = snapshot.edges();
+                if let Err(e) = derived_graph::save(
+                    &graph_path,
+                    derived_graph::Stamp {
+                        store,
+                        kb_version: snapshot.kb_version,
+                    },
+                    slots.map(|slot| (snapshot.node_at(slot).as_ref(), snapshot.meta_at(slot))),
+                    edges.iter(),
+                ) {
+                    tracing::warn!(error = %e, path = %graph_path.display(), "could not save nodes and edges");
+                }
+            });
+            let path = derived::path(&self.settings.data_dir);
+            let stamp = derived::Stamp {
                 store,
                 kb_version: snapshot.kb_version,
-            },
-            slots.map(|slot| (snapshot.node_at(slot).as_ref(), snapshot.meta_at(slot))),
-            edges.iter(),
-        ) {
-            tracing::warn!(error = %e, path = %graph_path.display(), "could not save nodes and edges");
-        }
-        let path = derived::path(&self.settings.data_dir);
-        let stamp = derived::Stamp {
-            store,
-            kb_version: snapshot.kb_version,
-            model: self.embedder.model_id().to_owned(),
-        };
-        if let Err(e) = derived::save(
-            &path,
-            &stamp,
-            &snapshot.question_vectors,
-            &snapshot.text_vectors,
-        ) {
-            tracing::warn!(error = %e, path = %path.display(), "could not save the vector indexes");
-        }
+                model: self.embedder.model_id().to_owned(),
+            };
+            if let Err(e) = derived::save(
+                &path,
+                &stamp,
+                &snapshot.question_vectors,
+                &snapshot.text_vectors,
+            ) {
+                tracing::warn!(error = %e, path = %path.display(), "could not save the vector indexes");
+            }
+        });
     }
 
     /// The KB's tuned settings (fusion, answer threshold, reasoning parameters).
