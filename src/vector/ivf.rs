@@ -48,21 +48,10 @@ impl Centroids {
     /// rows split over the cores when there are many.
     pub fn nearest_of(&self, rows: &[usize], codes: &[i8]) -> Vec<u16> {
         let dim = self.dim;
-        let nearest = |rows: &[usize], out: &mut [u16]| {
-            for (&r, list) in rows.iter().zip(out.iter_mut()) {
-                *list = self.nearest(&codes[r * dim..(r + 1) * dim]);
-            }
-        };
         let mut out = vec![0u16; rows.len()];
-        let threads = super::filing_threads(rows.len());
-        if threads == 1 {
-            nearest(rows, &mut out);
-            return out;
-        }
-        let per_thread = rows.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            for (rows, out) in rows.chunks(per_thread).zip(out.chunks_mut(per_thread)) {
-                scope.spawn(move || nearest(rows, out));
+        super::split_over_cores(&mut out, rows.len(), |first, lists| {
+            for (&r, list) in rows[first..].iter().zip(lists.iter_mut()) {
+                *list = self.nearest(&codes[r * dim..(r + 1) * dim]);
             }
         });
         out

@@ -576,11 +576,22 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// Rows filed per thread at least: below this, one thread files them all (an edit files a few).
 const FILING_ROWS_PER_THREAD: usize = 4_096;
 
-/// Threads to find the nearest lists of `rows` rows with: one per [`FILING_ROWS_PER_THREAD`]
-/// rows, at most one per core.
-fn filing_threads(rows: usize) -> usize {
+/// Calls `work(first, part)` for consecutive parts of `out` (`first`: the index in `out` of the
+/// part's first item): on one thread per [`FILING_ROWS_PER_THREAD`] of the `rows` to work on, at
+/// most one per core.
+fn split_over_cores(out: &mut [u16], rows: usize, work: impl Fn(usize, &mut [u16]) + Sync) {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    (rows / FILING_ROWS_PER_THREAD).clamp(1, cores)
+    let threads = (rows / FILING_ROWS_PER_THREAD).clamp(1, cores);
+    if threads == 1 {
+        return work(0, out);
+    }
+    let per_thread = out.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        for (part, items) in out.chunks_mut(per_thread).enumerate() {
+            scope.spawn(move || work(part * per_thread, items));
+        }
+    });
 }
 
 /// Files each unfiled row (`row_lists[row]` not a list of `centroids`) under its nearest list,
@@ -591,22 +602,12 @@ fn file_rows(row_lists: &mut [u16], codes: &[i8], dim: usize, centroids: &Centro
         .iter()
         .filter(|&&list| list as usize >= centroids.len())
         .count();
-    let threads = filing_threads(unfiled);
-    let file = |first: usize, lists: &mut [u16]| {
+    split_over_cores(row_lists, unfiled, |first, lists| {
         for (i, list) in lists.iter_mut().enumerate() {
             if *list as usize >= centroids.len() {
                 let row = first + i;
                 *list = centroids.nearest(&codes[row * dim..(row + 1) * dim]);
             }
-        }
-    };
-    if threads == 1 {
-        return file(0, row_lists);
-    }
-    let per_thread = row_lists.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (part, lists) in row_lists.chunks_mut(per_thread).enumerate() {
-            scope.spawn(move || file(part * per_thread, lists));
         }
     });
 }
