@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -310,8 +311,8 @@ fn name_tails(
     surfaces: &[(String, u32)],
     kind_phrases: &HashSet<String>,
 ) -> Vec<(String, u32)> {
-    let taken: rustc_hash::FxHashSet<&str> = surfaces.iter().map(|(s, _)| s.as_str()).collect();
-    let mut tails: rustc_hash::FxHashMap<String, Option<u32>> = Default::default();
+    let taken: FxHashSet<&str> = surfaces.iter().map(|(s, _)| s.as_str()).collect();
+    let mut tails: FxHashMap<String, Option<u32>> = FxHashMap::default();
     for (slot, node) in nodes.iter().enumerate() {
         if !looks_like_a_name(&node.name) {
             continue;
@@ -384,8 +385,7 @@ impl Linker {
             .collect();
         let tails = name_tails(nodes, &pairs, &kind_phrases);
         pairs.extend(tails.iter().cloned());
-        let tails: rustc_hash::FxHashSet<String> =
-            tails.into_iter().map(|(surface, _)| surface).collect();
+        let tails: FxHashSet<String> = tails.into_iter().map(|(surface, _)| surface).collect();
         let surfaces = Surfaces::build(pairs);
         // A few bytes per variant even for hundreds of thousands of surfaces; counted first so
         // the table is allocated once, at its size. A name's tail is matched only as written.
@@ -1078,7 +1078,7 @@ fn at_word_boundaries(chars: &[char], start: usize, end: usize) -> bool {
 /// collision only adds a candidate the edit distance check rejects.
 fn variant_hash(variant: &str) -> u64 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(variant)
+    FxBuildHasher.hash_one(variant)
 }
 
 fn digits(text: &str) -> String {
