@@ -46,7 +46,7 @@ impl Centroids {
 
     /// [`Centroids::nearest`] of each of `rows` (indexes into `codes`, `dim` codes a row), the
     /// rows split over the cores when there are many.
-    pub fn nearest_of(&self, rows: &[usize], codes: &[i8]) -> Vec<u16> {
+    fn nearest_of(&self, rows: &[usize], codes: &[i8]) -> Vec<u16> {
         let dim = self.dim;
         let mut out = vec![0u16; rows.len()];
         super::split_over_cores(&mut out, rows.len(), |first, lists| {
